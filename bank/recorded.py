@@ -1,0 +1,39 @@
+"""Events as the store holds them: a domain event plus its position, version and metadata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from bank.events import DomainEvent
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """One event read back from (or just written to) the store, upcast to today's schema."""
+
+    position: int
+    event_id: UUID
+    stream_id: str
+    stream_type: str
+    version: int
+    event: DomainEvent
+    metadata: dict[str, Any]
+    recorded_at: datetime
+
+    @property
+    def event_type(self) -> str:
+        """The stored type name, e.g. `MoneyDeposited`."""
+        return self.event.event_type()
+
+    @property
+    def schema_version(self) -> int:
+        """The schema the data is in now (upcasting has already run)."""
+        return self.event.schema_version
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The event's data as the domain reads it today."""
+        return self.event.to_data()

@@ -1,0 +1,85 @@
+"""The event-sourced repository: the only way to load and save BankAccounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bank.account import BankAccount
+from bank.errors import AccountNotFound
+from bank.recorded import RecordedEvent
+from bank.store.event_store import NO_STREAM, EventStore, PendingAppend
+from bank.store.snapshots import Snapshot, SnapshotStore
+
+
+class AccountRepository:
+    """Loads accounts from the newest compatible snapshot plus later events; saves new events.
+
+    It remembers every account it handed out, so the unit of work can save them all
+    together, in one append.
+    """
+
+    def __init__(self, store: EventStore, snapshots: SnapshotStore) -> None:
+        self._store = store
+        self._snapshots = snapshots
+        self._seen: dict[str, BankAccount] = {}
+
+    def get(self, account_id: str) -> BankAccount:
+        """The current state of an account; AccountNotFound when it has no events."""
+        if account_id in self._seen:
+            return self._seen[account_id]
+        snapshot = self._snapshots.latest(account_id, BankAccount.SNAPSHOT_FORMAT)
+        start = None if snapshot is None else _from_snapshot(snapshot)
+        history = self._store.read_stream(account_id, after_version=start.version if start else 0)
+        if start is None and not history:
+            raise AccountNotFound(account_id)
+        account = BankAccount.replay(account_id, (e.event for e in history), start)
+        self._seen[account_id] = account
+        return account
+
+    def exists(self, account_id: str) -> bool:
+        """Whether any event was ever recorded for the account."""
+        return account_id in self._seen or self._store.stream_version(account_id) is not None
+
+    def add(self, account: BankAccount) -> None:
+        """Track a newly opened account so that it is saved with the rest."""
+        self._seen[account.account_id] = account
+
+    def save_all(self, metadata: dict[str, Any]) -> list[RecordedEvent]:
+        """Append every tracked account's pending events in one atomic append."""
+        changed = [a for a in self._seen.values() if a.pending_events]
+        recorded = self._store.append(
+            [
+                PendingAppend(
+                    a.account_id,
+                    BankAccount.stream_type,
+                    a.pending_events,
+                    a.saved_version or NO_STREAM,
+                )
+                for a in changed
+            ],
+            metadata,
+        )
+        for account in changed:
+            account.mark_saved()
+        return recorded
+
+    def as_of(
+        self, account_id: str, at: datetime | None = None, version: int | None = None
+    ) -> BankAccount:
+        """The account replayed from the store as it stood at a time or a version."""
+        history = self._store.read_stream(account_id, to_version=version, until=at)
+        if not history:
+            raise AccountNotFound(account_id)
+        return BankAccount.replay(account_id, (e.event for e in history))
+
+
+def snapshot_of(account: BankAccount) -> Snapshot:
+    """The snapshot to store for an account at its current version."""
+    return Snapshot(
+        account.account_id, account.version, BankAccount.SNAPSHOT_FORMAT, account.snapshot_state()
+    )
+
+
+def _from_snapshot(snapshot: Snapshot) -> BankAccount:
+    return BankAccount.from_snapshot(snapshot.stream_id, snapshot.version, snapshot.state)

@@ -1,0 +1,1 @@
+"""Persistence for the domain: the only part of `bank` that knows SQLAlchemy."""

@@ -1,0 +1,227 @@
+"""The append-only event store: optimistic concurrency per stream, one global order.
+
+Ordering guarantee (ARCHITECTURE.md, "Global positions are safe for readers that catch up"):
+on PostgreSQL every append takes `LOCK TABLE events IN EXCLUSIVE MODE` after its
+compare-and-sets and before drawing positions, so transactions that insert events commit
+in position order; readers are never blocked (the lock admits plain SELECTs). SQLite
+writers are already serialised by `BEGIN IMMEDIATE`. Recording transaction ids and reading
+below `pg_snapshot_xmin` does not give this guarantee when readers go by position: a
+transaction with an older xid can hold a lower position after a younger one committed a
+higher position. See docs/event-store.md.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import Connection, Row, and_, func, insert, select, text, update
+
+from bank.errors import ConcurrencyError
+from bank.events import DomainEvent, event_class
+from bank.recorded import RecordedEvent
+from bank.store.dialect import insert_on_conflict
+from bank.store.schema import events, streams
+from bank.upcasting import upcast
+
+
+class StreamState(enum.Enum):
+    """Expected-version modes besides an exact version, as EventStoreDB has them."""
+
+    NO_STREAM = "no stream"
+    STREAM_EXISTS = "stream exists"
+    ANY = "any"
+
+
+NO_STREAM = StreamState.NO_STREAM
+STREAM_EXISTS = StreamState.STREAM_EXISTS
+ANY = StreamState.ANY
+ExpectedVersion = int | StreamState
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAppend:
+    """New events for one stream and the version the writer based them on."""
+
+    stream_id: str
+    stream_type: str
+    events: Sequence[DomainEvent]
+    expected: ExpectedVersion
+
+
+_SELECT_EVENTS = select(
+    events.c.position,
+    events.c.event_id,
+    events.c.stream_id,
+    events.c.stream_type,
+    events.c.version,
+    events.c.event_type,
+    events.c.schema_version,
+    events.c.data,
+    events.c.metadata,
+    events.c.recorded_at,
+)
+
+
+class EventStore:
+    """Reads and appends events on a connection whose transaction the caller owns."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._conn = connection
+        self._postgres = connection.dialect.name == "postgresql"
+
+    # -- writing ------------------------------------------------------------------------
+
+    def append(
+        self, appends: Sequence[PendingAppend], metadata: Mapping[str, Any]
+    ) -> list[RecordedEvent]:
+        """Append to one or more streams atomically, in one INSERT round trip.
+
+        Streams are compare-and-set in stream-id order (so opposite transfers cannot
+        deadlock) before any position is drawn (so a losing writer leaves no hole).
+        """
+        ordered = sorted((a for a in appends if a.events), key=lambda a: a.stream_id)
+        if not ordered:
+            return []
+        first_versions = [self._advance(a) for a in ordered]
+        if self._postgres:
+            self._conn.execute(text("LOCK TABLE events IN EXCLUSIVE MODE"))
+        recorded_at = datetime.now(UTC)
+        rows = [
+            {
+                "event_id": uuid4(),
+                "stream_id": a.stream_id,
+                "stream_type": a.stream_type,
+                "version": first + offset,
+                "event_type": event.event_type(),
+                "schema_version": event.schema_version,
+                "data": event.to_data(),
+                "metadata": dict(metadata),
+                "recorded_at": recorded_at,
+            }
+            for a, first in zip(ordered, first_versions, strict=True)
+            for offset, event in enumerate(a.events)
+        ]
+        stmt = insert(events).returning(events.c.position, sort_by_parameter_order=True)
+        positions = self._conn.execute(stmt, rows).scalars().all()
+        domain = [event for a in ordered for event in a.events]
+        return [
+            RecordedEvent(
+                position=position,
+                event_id=row["event_id"],
+                stream_id=row["stream_id"],
+                stream_type=row["stream_type"],
+                version=row["version"],
+                event=event,
+                metadata=row["metadata"],
+                recorded_at=recorded_at,
+            )
+            for position, row, event in zip(positions, rows, domain, strict=True)
+        ]
+
+    def _advance(self, append: PendingAppend) -> int:
+        """Move the stream's version forward by the number of events; return the first one."""
+        count = len(append.events)
+        expected = 0 if append.expected == NO_STREAM else append.expected
+        if expected == 0:
+            new_version = self._conn.execute(
+                insert_on_conflict(self._conn, streams)
+                .values(stream_id=append.stream_id, stream_type=append.stream_type, version=count)
+                .on_conflict_do_nothing(index_elements=["stream_id"])
+                .returning(streams.c.version)
+            ).scalar()
+        elif expected == ANY:
+            stmt = insert_on_conflict(self._conn, streams).values(
+                stream_id=append.stream_id, stream_type=append.stream_type, version=count
+            )
+            new_version = self._conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["stream_id"],
+                    set_={"version": streams.c.version + count},
+                ).returning(streams.c.version)
+            ).scalar()
+        else:
+            condition = streams.c.stream_id == append.stream_id
+            if expected != STREAM_EXISTS:
+                condition = and_(condition, streams.c.version == expected)
+            new_version = self._conn.execute(
+                update(streams)
+                .where(condition)
+                .values(version=streams.c.version + count)
+                .returning(streams.c.version)
+            ).scalar()
+        if new_version is None:
+            raise ConcurrencyError(
+                append.stream_id, _describe(append.expected), self.stream_version(append.stream_id)
+            )
+        return int(new_version) - count + 1
+
+    # -- reading ------------------------------------------------------------------------
+
+    def stream_version(self, stream_id: str) -> int | None:
+        """The stream's current version, or None when it has no events."""
+        return self._conn.execute(
+            select(streams.c.version).where(streams.c.stream_id == stream_id)
+        ).scalar()
+
+    def read_stream(
+        self,
+        stream_id: str,
+        after_version: int = 0,
+        to_version: int | None = None,
+        until: datetime | None = None,
+    ) -> list[RecordedEvent]:
+        """Events of one stream after `after_version`, up to a version and/or a time."""
+        stmt = _SELECT_EVENTS.where(
+            events.c.stream_id == stream_id, events.c.version > after_version
+        ).order_by(events.c.version)
+        if to_version is not None:
+            stmt = stmt.where(events.c.version <= to_version)
+        if until is not None:
+            stmt = stmt.where(events.c.recorded_at <= until)
+        return [_to_recorded(row) for row in self._conn.execute(stmt)]
+
+    def read_all(self, after_position: int = 0, batch_size: int = 1000) -> Iterator[RecordedEvent]:
+        """Every event after a global position, in order, fetched in keyset batches.
+
+        Memory stays bounded by `batch_size` however large the store is.
+        """
+        while True:
+            batch = self._conn.execute(
+                _SELECT_EVENTS.where(events.c.position > after_position)
+                .order_by(events.c.position)
+                .limit(batch_size)
+            ).all()
+            for row in batch:
+                yield _to_recorded(row)
+            if len(batch) < batch_size:
+                return
+            after_position = batch[-1].position
+
+    def head_position(self) -> int:
+        """The highest committed position visible to this transaction (0 for an empty store)."""
+        return int(
+            self._conn.execute(select(func.coalesce(func.max(events.c.position), 0))).scalar_one()
+        )
+
+
+def _describe(expected: ExpectedVersion) -> object:
+    return expected.value if isinstance(expected, StreamState) else expected
+
+
+def _to_recorded(row: Row[Any]) -> RecordedEvent:
+    data = upcast(row.event_type, row.schema_version, row.data)
+    return RecordedEvent(
+        position=row.position,
+        event_id=row.event_id,
+        stream_id=row.stream_id,
+        stream_type=row.stream_type,
+        version=row.version,
+        event=event_class(row.event_type).from_data(data),
+        metadata=row.metadata,
+        recorded_at=row.recorded_at,
+    )

@@ -1,0 +1,66 @@
+"""Idempotency records: the first result of a keyed command, written with its events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, delete, select
+
+from bank.errors import ConcurrencyError
+from bank.store.dialect import insert_on_conflict
+from bank.store.schema import idempotency_records
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """What a key was first used for, and the response it got."""
+
+    key: str
+    fingerprint: str
+    command: str
+    response: Any
+
+
+class IdempotencyStore:
+    """Looks up and records keys on a connection whose transaction the caller owns."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._conn = connection
+
+    def get(self, key: str) -> IdempotencyRecord | None:
+        """The record for `key`, if one committed."""
+        row = self._conn.execute(
+            select(
+                idempotency_records.c.fingerprint,
+                idempotency_records.c.command,
+                idempotency_records.c.response,
+            ).where(idempotency_records.c.key == key)
+        ).first()
+        return None if row is None else IdempotencyRecord(key, *row)
+
+    def record(self, record: IdempotencyRecord) -> None:
+        """Store the record; a concurrent writer of the same key makes this one retry."""
+        inserted = self._conn.execute(
+            insert_on_conflict(self._conn, idempotency_records)
+            .values(
+                key=record.key,
+                fingerprint=record.fingerprint,
+                command=record.command,
+                response=record.response,
+                recorded_at=datetime.now(UTC),
+            )
+            .on_conflict_do_nothing()
+            .returning(idempotency_records.c.key)
+        ).first()
+        if inserted is None:
+            raise ConcurrencyError(f"idempotency:{record.key}", "no record", None)
+
+    def purge(self, older_than: timedelta) -> int:
+        """Forget records older than `older_than` (API.md promises at least 24 hours)."""
+        cutoff = datetime.now(UTC) - older_than
+        result = self._conn.execute(
+            delete(idempotency_records).where(idempotency_records.c.recorded_at < cutoff)
+        )
+        return result.rowcount

@@ -1,0 +1,1 @@
+"""Alembic migrations for every table: event store, snapshots, idempotency, read models."""

@@ -1,0 +1,9 @@
+"""Every table the migrations must produce, for `alembic check` and the schema test."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from bank.store.schema import metadata as event_store_metadata
+
+target_metadata: list[MetaData] = [event_store_metadata]
