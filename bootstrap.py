@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from bank.store.engine import create_engine
 from commands.bus import CommandBus
 from commands.unit_of_work import Publisher, UnitOfWork
+from read_models.dispatcher import default_dispatcher
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -56,8 +57,6 @@ class Ledger:
 
 def read_side_publisher() -> Publisher:
     """The synchronous dispatcher that keeps the read models in the command's transaction."""
-    from read_models.dispatcher import default_dispatcher  # noqa: PLC0415 - optional wiring
-
     return default_dispatcher().dispatch
 
 
