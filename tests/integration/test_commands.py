@@ -60,7 +60,8 @@ def test_a_repeated_key_returns_the_recorded_result_and_applies_once(
     deposit = DepositMoneyFactory(account_id="acc-0", amount=Decimal("10"))
     first = bus.execute(deposit, CommandContext(idempotency_key="pay-1"))
     second = bus.execute(deposit, CommandContext(idempotency_key="pay-1"))
-    assert second.replayed and not first.replayed
+    assert second.replayed
+    assert not first.replayed
     assert second.response == first.response
     assert load(engine, "acc-0").balance == Decimal("110.00")
 
