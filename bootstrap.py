@@ -23,7 +23,7 @@ from read_models.dispatcher import default_dispatcher
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Settings:
     """What the environment may configure (API.md, "Command line")."""
 

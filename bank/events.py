@@ -28,16 +28,13 @@ class DomainEvent:
 
     def to_data(self) -> dict[str, Any]:
         """JSON-safe dict: Decimals become two-decimal strings."""
-        return {
-            f.name: _encode(getattr(self, f.name))
-            for f in fields(self)  # type: ignore[arg-type]
-        }
+        return {f.name: _encode(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
     def from_data(cls: type[E], data: dict[str, Any]) -> E:
         """Inverse of `to_data` for data already upcast to `schema_version`."""
         kwargs = {}
-        for f in fields(cls):  # type: ignore[arg-type]
+        for f in fields(cls):
             value = data[f.name]
             kwargs[f.name] = _decode(value) if f.name in _MONEY_FIELDS else value
         return cls(**kwargs)

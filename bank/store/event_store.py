@@ -91,36 +91,31 @@ class EventStore:
         if self._postgres:
             self._conn.execute(text("LOCK TABLE events IN EXCLUSIVE MODE"))
         recorded_at = datetime.now(UTC)
-        rows = [
-            {
-                "event_id": uuid4(),
-                "stream_id": a.stream_id,
-                "stream_type": a.stream_type,
-                "version": first + offset,
-                "event_type": event.event_type(),
-                "schema_version": event.schema_version,
-                "data": event.to_data(),
-                "metadata": dict(metadata),
-                "recorded_at": recorded_at,
-            }
+        shared = dict(metadata)
+        drafts = [
+            (uuid4(), a.stream_id, a.stream_type, first + offset, event)
             for a, first in zip(ordered, first_versions, strict=True)
             for offset, event in enumerate(a.events)
         ]
+        rows = [
+            {
+                "event_id": event_id,
+                "stream_id": stream_id,
+                "stream_type": stream_type,
+                "version": version,
+                "event_type": event.event_type(),
+                "schema_version": event.schema_version,
+                "data": event.to_data(),
+                "metadata": shared,
+                "recorded_at": recorded_at,
+            }
+            for event_id, stream_id, stream_type, version, event in drafts
+        ]
         stmt = insert(events).returning(events.c.position, sort_by_parameter_order=True)
         positions = self._conn.execute(stmt, rows).scalars().all()
-        domain = [event for a in ordered for event in a.events]
         return [
-            RecordedEvent(
-                position=position,
-                event_id=row["event_id"],
-                stream_id=row["stream_id"],
-                stream_type=row["stream_type"],
-                version=row["version"],
-                event=event,
-                metadata=row["metadata"],
-                recorded_at=recorded_at,
-            )
-            for position, row, event in zip(positions, rows, domain, strict=True)
+            RecordedEvent(position, *draft, metadata=shared, recorded_at=recorded_at)
+            for position, draft in zip(positions, drafts, strict=True)
         ]
 
     def _advance(self, append: PendingAppend) -> int:
@@ -213,7 +208,7 @@ def _describe(expected: ExpectedVersion) -> object:
     return expected.value if isinstance(expected, StreamState) else expected
 
 
-def _to_recorded(row: Row[Any]) -> RecordedEvent:
+def _to_recorded(row: Row[*tuple[Any, ...]]) -> RecordedEvent:
     data = upcast(row.event_type, row.schema_version, row.data)
     return RecordedEvent(
         position=row.position,
