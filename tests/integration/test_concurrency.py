@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -12,9 +13,14 @@ from sqlalchemy import Engine
 
 from bank.errors import ConcurrencyError, InsufficientFunds
 from bootstrap import Settings, build_ledger
-from commands.bus import CommandBus
+from commands.bus import CommandBus, Outcome
 from commands.context import CommandContext
-from tests.factories import OpenAccountFactory, SetOverdraftLimitFactory, TransferMoneyFactory
+from tests.factories import (
+    DepositMoneyFactory,
+    OpenAccountFactory,
+    SetOverdraftLimitFactory,
+    TransferMoneyFactory,
+)
 from tests.integration.helpers import all_events, replay
 
 ACCOUNTS = [f"acc-{i}" for i in range(5)]
@@ -73,3 +79,46 @@ def test_concurrent_random_transfers_conserve_money_and_apply_each_command_once(
     assert all(b >= Decimal("-20.00") for b in balances)
     versions = [(e.stream_id, e.version) for e in events]
     assert len(versions) == len(set(versions))
+
+
+def run_together(count: int, action: Callable[[], Outcome]) -> list[Outcome | BaseException]:
+    """Start `count` threads at one barrier and collect each one's outcome or exception."""
+    barrier = threading.Barrier(count)
+    results: list[Outcome | BaseException] = []
+
+    def worker() -> None:
+        barrier.wait()
+        try:
+            results.append(action())
+        except BaseException as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    "command",
+    [
+        DepositMoneyFactory.build(account_id="acc-0", amount=Decimal("7")),
+        OpenAccountFactory.build(account_id=None, owner_id="owner-x"),
+    ],
+    ids=["deposit", "open_with_generated_id"],
+)
+def test_concurrent_requests_with_one_idempotency_key_apply_exactly_once(
+    engine: Engine, settings: Settings, command: object
+):
+    bus = build_ledger(settings, engine=engine).bus
+    bus.execute(OpenAccountFactory(account_id="acc-0"))
+    before = len(all_events(engine))
+    results = run_together(6, lambda: bus.execute(command, CommandContext(idempotency_key="k1")))
+    outcomes = [r for r in results if isinstance(r, Outcome)]
+    assert all(isinstance(r, Outcome | ConcurrencyError) for r in results), results
+    assert [o.replayed for o in outcomes].count(False) == 1
+    assert len({str(o.response) for o in outcomes}) == 1
+    assert len(all_events(engine)) == before + 1
