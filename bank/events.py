@@ -33,16 +33,25 @@ class DomainEvent:
     @classmethod
     def from_data(cls: type[E], data: dict[str, Any]) -> E:
         """Inverse of `to_data` for data already upcast to `schema_version`."""
-        kwargs = {}
-        for f in fields(cls):
-            value = data[f.name]
-            kwargs[f.name] = _decode(value) if f.name in _MONEY_FIELDS else value
-        return cls(**kwargs)
+        return cls(
+            *[_decode(data[name]) if money else data[name] for name, money in _field_plan(cls)]
+        )
 
 
 _MONEY_FIELDS = frozenset(
     {"initial_deposit", "amount", "balance_after", "limit", "previous_limit", "final_balance"}
 )
+
+
+_FIELD_PLANS: dict[type[DomainEvent], tuple[tuple[str, bool], ...]] = {}
+
+
+def _field_plan(cls: type[DomainEvent]) -> tuple[tuple[str, bool], ...]:
+    """Each field's name and whether it holds money; computed once per class (replay is hot)."""
+    plan = _FIELD_PLANS.get(cls)
+    if plan is None:
+        plan = _FIELD_PLANS[cls] = tuple((f.name, f.name in _MONEY_FIELDS) for f in fields(cls))
+    return plan
 
 
 def _encode(value: object) -> object:

@@ -30,10 +30,10 @@ class AccountRepository:
             return self._seen[account_id]
         snapshot = self._snapshots.latest(account_id, BankAccount.SNAPSHOT_FORMAT)
         start = None if snapshot is None else _from_snapshot(snapshot)
-        history = self._store.read_stream(account_id, after_version=start.version if start else 0)
+        history = self._store.replay_stream(account_id, after_version=start.version if start else 0)
         if start is None and not history:
             raise AccountNotFound(account_id)
-        account = BankAccount.replay(account_id, (e.event for e in history), start)
+        account = BankAccount.replay(account_id, history, start)
         self._seen[account_id] = account
         return account
 

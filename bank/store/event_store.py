@@ -180,6 +180,15 @@ class EventStore:
             stmt = stmt.where(events.c.recorded_at <= until)
         return [_to_recorded(row) for row in self._conn.execute(stmt)]
 
+    def replay_stream(self, stream_id: str, after_version: int = 0) -> list[DomainEvent]:
+        """Only the domain events of a stream, for loading an aggregate: no metadata decoding."""
+        rows = self._conn.execute(
+            select(events.c.event_type, events.c.schema_version, events.c.data)
+            .where(events.c.stream_id == stream_id, events.c.version > after_version)
+            .order_by(events.c.version)
+        )
+        return [_to_domain(row.event_type, row.schema_version, row.data) for row in rows]
+
     def read_all(self, after_position: int = 0, batch_size: int = 1000) -> Iterator[RecordedEvent]:
         """Every event after a global position, in order, fetched in keyset batches.
 
@@ -208,15 +217,18 @@ def _describe(expected: ExpectedVersion) -> object:
     return expected.value if isinstance(expected, StreamState) else expected
 
 
+def _to_domain(event_type: str, schema_version: int, data: dict[str, Any]) -> DomainEvent:
+    return event_class(event_type).from_data(upcast(event_type, schema_version, data))
+
+
 def _to_recorded(row: Row[*tuple[Any, ...]]) -> RecordedEvent:
-    data = upcast(row.event_type, row.schema_version, row.data)
     return RecordedEvent(
         position=row.position,
         event_id=row.event_id,
         stream_id=row.stream_id,
         stream_type=row.stream_type,
         version=row.version,
-        event=event_class(row.event_type).from_data(data),
+        event=_to_domain(row.event_type, row.schema_version, row.data),
         metadata=row.metadata,
         recorded_at=row.recorded_at,
     )
