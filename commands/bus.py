@@ -63,6 +63,8 @@ class CommandBus:
         self._unit_of_work = unit_of_work
         self._snapshot_every = snapshot_every
         self._max_attempts = max_attempts
+        self.retries = 0
+        """How many times a command was retried after a lost race (for operators and bench)."""
 
     def execute(
         self,
@@ -78,6 +80,7 @@ class CommandBus:
             except ConcurrencyError:
                 if attempt == self._max_attempts:
                     raise
+                self.retries += 1
                 log.info("retrying %s after a lost race (attempt %d)", command, attempt)
                 time.sleep(random.uniform(0, 0.002 * attempt))
         raise AssertionError("unreachable")  # pragma: no cover
