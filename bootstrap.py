@@ -15,6 +15,7 @@ from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine
 
+from bank.cache import AccountCache
 from bank.store.engine import create_engine
 from commands.bus import CommandBus
 from commands.unit_of_work import Publisher, UnitOfWork
@@ -66,7 +67,10 @@ def build_ledger(
     """Wire engine, unit of work and bus; `publish` defaults to the read-side dispatcher."""
     engine = engine if engine is not None else create_engine(settings.database_url)
     publisher = publish if publish is not None else read_side_publisher()
-    bus = CommandBus(lambda: UnitOfWork(engine, publisher), settings.snapshot_every)
+    cache = AccountCache()
+    bus = CommandBus(
+        lambda: UnitOfWork(engine, publisher, cache), settings.snapshot_every, cache=cache
+    )
     return Ledger(settings, engine, bus)
 
 

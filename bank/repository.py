@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bank.account import BankAccount
+from bank.cache import AccountCache
 from bank.errors import AccountNotFound
 from bank.recorded import RecordedEvent
 from bank.store.event_store import NO_STREAM, EventStore, PendingAppend
@@ -19,23 +20,51 @@ class AccountRepository:
     together, in one append.
     """
 
-    def __init__(self, store: EventStore, snapshots: SnapshotStore) -> None:
+    def __init__(
+        self, store: EventStore, snapshots: SnapshotStore, cache: AccountCache | None = None
+    ) -> None:
         self._store = store
         self._snapshots = snapshots
+        self._cache = cache
         self._seen: dict[str, BankAccount] = {}
+        self._from_cache: dict[str, int] = {}
+        self.saved: list[BankAccount] = []
 
     def get(self, account_id: str) -> BankAccount:
         """The current state of an account; AccountNotFound when it has no events."""
         if account_id in self._seen:
             return self._seen[account_id]
+        cached = self._cache.get(account_id) if self._cache else None
+        if cached is not None:
+            self._from_cache[account_id] = cached.version
+            self._seen[account_id] = cached
+            return cached
+        account = self._load(account_id)
+        if self._cache is not None:
+            self._cache.put(account)
+        self._seen[account_id] = account
+        return account
+
+    def _load(self, account_id: str) -> BankAccount:
+        """Newest compatible snapshot, then the events after it."""
         snapshot = self._snapshots.latest(account_id, BankAccount.SNAPSHOT_FORMAT)
         start = None if snapshot is None else _from_snapshot(snapshot)
         history = self._store.replay_stream(account_id, after_version=start.version if start else 0)
         if start is None and not history:
             raise AccountNotFound(account_id)
-        account = BankAccount.replay(account_id, history, start)
-        self._seen[account_id] = account
-        return account
+        return BankAccount.replay(account_id, history, start)
+
+    def evict_stale(self) -> list[str]:
+        """Evict cached accounts this unit of work used whose stream has moved on since."""
+        stale = [
+            account_id
+            for account_id, version in self._from_cache.items()
+            if self._store.stream_version(account_id) != version
+        ]
+        for account_id in stale:
+            if self._cache is not None:
+                self._cache.evict(account_id)
+        return stale
 
     def exists(self, account_id: str) -> bool:
         """Whether any event was ever recorded for the account."""
@@ -62,7 +91,14 @@ class AccountRepository:
         )
         for account in changed:
             account.mark_saved()
+        self.saved = changed
         return recorded
+
+    def remember_saved(self) -> None:
+        """After commit: the saved states are committed, so later commands may start from them."""
+        if self._cache is not None:
+            for account in self.saved:
+                self._cache.put(account)
 
     def as_of(
         self, account_id: str, at: datetime | None = None, version: int | None = None

@@ -16,7 +16,8 @@ from uuid import uuid4
 from sqlalchemy import Connection
 
 from bank.account import BankAccount
-from bank.errors import ConcurrencyError, IdempotencyKeyReused
+from bank.cache import AccountCache
+from bank.errors import ConcurrencyError, DomainError, IdempotencyKeyReused
 from bank.recorded import RecordedEvent
 from bank.repository import snapshot_of
 from bank.store.idempotency import IdempotencyRecord
@@ -59,8 +60,10 @@ class CommandBus:
         unit_of_work: Callable[[], UnitOfWork],
         snapshot_every: int = 100,
         max_attempts: int = 5,
+        cache: AccountCache | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
+        self._cache = cache
         self._snapshot_every = snapshot_every
         self._max_attempts = max_attempts
         self.retries = 0
@@ -77,7 +80,9 @@ class CommandBus:
         for attempt in range(1, self._max_attempts + 1):
             try:
                 return self._attempt(command, context, respond)
-            except ConcurrencyError:
+            except ConcurrencyError as conflict:
+                if self._cache is not None:
+                    self._cache.evict(conflict.stream_id)
                 if attempt == self._max_attempts:
                     raise
                 self.retries += 1
@@ -95,7 +100,7 @@ class CommandBus:
                     if existing.fingerprint != request_print:
                         raise IdempotencyKeyReused(key)
                     return Outcome(existing.response, replayed=True)
-            result = HANDLERS[type(command)](command, uow)
+            result = self._decide(command, uow)
             recorded = uow.save(context.event_metadata(type(command).__name__, str(uuid4())))
             response = respond(uow.connection, result)
             if key is not None:
@@ -106,6 +111,17 @@ class CommandBus:
             uow.commit()
         self._save_snapshots(due)
         return Outcome(response)
+
+    @staticmethod
+    def _decide(command: Command, uow: UnitOfWork) -> CommandResult:
+        """Run the handler; a refusal made on a stale cached state becomes a retry."""
+        try:
+            return HANDLERS[type(command)](command, uow)
+        except DomainError:
+            stale = uow.accounts.evict_stale()
+            if stale:
+                raise ConcurrencyError(stale[0], "cached version", None) from None
+            raise
 
     def _snapshots_due(self, recorded: list[RecordedEvent], uow: UnitOfWork) -> list[Snapshot]:
         """Snapshots for streams whose version crossed a multiple of `snapshot_every`."""

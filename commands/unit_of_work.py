@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from bank.cache import AccountCache
 from bank.recorded import RecordedEvent
 from bank.repository import AccountRepository
 from bank.store.engine import WRITE
@@ -31,15 +32,21 @@ class UnitOfWork:
     idempotency: IdempotencyStore
     snapshots: SnapshotStore
 
-    def __init__(self, engine: Engine, publish: Publisher = _publish_nowhere) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        publish: Publisher = _publish_nowhere,
+        cache: AccountCache | None = None,
+    ) -> None:
         self._engine = engine
         self._publish = publish
+        self._cache = cache
 
     def __enter__(self) -> UnitOfWork:
         self.connection = self._engine.connect().execution_options(**WRITE)
         self._transaction = self.connection.begin()
         self.snapshots = SnapshotStore(self.connection)
-        self.accounts = AccountRepository(EventStore(self.connection), self.snapshots)
+        self.accounts = AccountRepository(EventStore(self.connection), self.snapshots, self._cache)
         self.idempotency = IdempotencyStore(self.connection)
         return self
 
@@ -53,6 +60,7 @@ class UnitOfWork:
     def commit(self) -> None:
         """Make events, read models and the idempotency record visible together."""
         self._transaction.commit()
+        self.accounts.remember_saved()
 
     def __exit__(
         self,

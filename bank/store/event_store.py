@@ -19,12 +19,12 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import Connection, Row, and_, func, insert, select, text, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, text, update
 
 from bank.errors import ConcurrencyError
 from bank.events import DomainEvent, event_class
 from bank.recorded import RecordedEvent
-from bank.store.dialect import insert_on_conflict
+from bank.store.dialect import DIALECTS, insert_for
 from bank.store.schema import events, streams
 from bank.upcasting import upcast
 
@@ -67,12 +67,55 @@ _SELECT_EVENTS = select(
 )
 
 
+# Hot-path statements are built once: constructing a Core statement per call costs several
+# times more than executing it (see bench/ and docs/event-store.md).
+_INSERT_EVENTS = insert(events).returning(events.c.position, sort_by_parameter_order=True)
+_STREAM_VERSION = select(streams.c.version).where(streams.c.stream_id == bindparam("sid"))
+_REPLAY_STREAM = (
+    select(events.c.event_type, events.c.schema_version, events.c.data)
+    .where(
+        events.c.stream_id == bindparam("sid"),
+        events.c.version > bindparam("after"),
+    )
+    .order_by(events.c.version)
+)
+_EXTEND_STREAM = (
+    update(streams)
+    .where(streams.c.stream_id == bindparam("sid"))
+    .values(version=streams.c.version + bindparam("n"))
+    .returning(streams.c.version)
+)
+_EXTEND_STREAM_AT = _EXTEND_STREAM.where(streams.c.version == bindparam("expected"))
+_NEW_STREAM: dict[str, Any] = {
+    "stream_id": bindparam("sid"),
+    "stream_type": bindparam("stype"),
+    "version": bindparam("n"),
+}
+_CREATE_STREAM = {
+    dialect: insert_for(dialect)(streams)
+    .values(_NEW_STREAM)
+    .on_conflict_do_nothing(index_elements=["stream_id"])
+    .returning(streams.c.version)
+    for dialect in DIALECTS
+}
+_CREATE_OR_EXTEND_STREAM = {
+    dialect: insert_for(dialect)(streams)
+    .values(_NEW_STREAM)
+    .on_conflict_do_update(
+        index_elements=["stream_id"], set_={"version": streams.c.version + bindparam("n")}
+    )
+    .returning(streams.c.version)
+    for dialect in DIALECTS
+}
+
+
 class EventStore:
     """Reads and appends events on a connection whose transaction the caller owns."""
 
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
-        self._postgres = connection.dialect.name == "postgresql"
+        self._dialect = connection.dialect.name
+        self._postgres = self._dialect == "postgresql"
 
     # -- writing ------------------------------------------------------------------------
 
@@ -111,8 +154,7 @@ class EventStore:
             }
             for event_id, stream_id, stream_type, version, event in drafts
         ]
-        stmt = insert(events).returning(events.c.position, sort_by_parameter_order=True)
-        positions = self._conn.execute(stmt, rows).scalars().all()
+        positions = self._conn.execute(_INSERT_EVENTS, rows).scalars().all()
         return [
             RecordedEvent(position, *draft, metadata=shared, recorded_at=recorded_at)
             for position, draft in zip(positions, drafts, strict=True)
@@ -122,33 +164,19 @@ class EventStore:
         """Move the stream's version forward by the number of events; return the first one."""
         count = len(append.events)
         expected = 0 if append.expected == NO_STREAM else append.expected
+        params: dict[str, Any] = {"sid": append.stream_id, "n": count}
         if expected == 0:
-            new_version = self._conn.execute(
-                insert_on_conflict(self._conn, streams)
-                .values(stream_id=append.stream_id, stream_type=append.stream_type, version=count)
-                .on_conflict_do_nothing(index_elements=["stream_id"])
-                .returning(streams.c.version)
-            ).scalar()
+            stmt = _CREATE_STREAM[self._dialect]
+            params["stype"] = append.stream_type
         elif expected == ANY:
-            stmt = insert_on_conflict(self._conn, streams).values(
-                stream_id=append.stream_id, stream_type=append.stream_type, version=count
-            )
-            new_version = self._conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["stream_id"],
-                    set_={"version": streams.c.version + count},
-                ).returning(streams.c.version)
-            ).scalar()
+            stmt = _CREATE_OR_EXTEND_STREAM[self._dialect]
+            params["stype"] = append.stream_type
+        elif expected == STREAM_EXISTS:
+            stmt = _EXTEND_STREAM
         else:
-            condition = streams.c.stream_id == append.stream_id
-            if expected != STREAM_EXISTS:
-                condition = and_(condition, streams.c.version == expected)
-            new_version = self._conn.execute(
-                update(streams)
-                .where(condition)
-                .values(version=streams.c.version + count)
-                .returning(streams.c.version)
-            ).scalar()
+            stmt = _EXTEND_STREAM_AT
+            params["expected"] = expected
+        new_version = self._conn.execute(stmt, params).scalar()
         if new_version is None:
             raise ConcurrencyError(
                 append.stream_id, _describe(append.expected), self.stream_version(append.stream_id)
@@ -159,9 +187,7 @@ class EventStore:
 
     def stream_version(self, stream_id: str) -> int | None:
         """The stream's current version, or None when it has no events."""
-        return self._conn.execute(
-            select(streams.c.version).where(streams.c.stream_id == stream_id)
-        ).scalar()
+        return self._conn.execute(_STREAM_VERSION, {"sid": stream_id}).scalar()
 
     def read_stream(
         self,
@@ -182,11 +208,7 @@ class EventStore:
 
     def replay_stream(self, stream_id: str, after_version: int = 0) -> list[DomainEvent]:
         """Only the domain events of a stream, for loading an aggregate: no metadata decoding."""
-        rows = self._conn.execute(
-            select(events.c.event_type, events.c.schema_version, events.c.data)
-            .where(events.c.stream_id == stream_id, events.c.version > after_version)
-            .order_by(events.c.version)
-        )
+        rows = self._conn.execute(_REPLAY_STREAM, {"sid": stream_id, "after": after_version})
         return [_to_domain(row.event_type, row.schema_version, row.data) for row in rows]
 
     def read_all(self, after_position: int = 0, batch_size: int = 1000) -> Iterator[RecordedEvent]:

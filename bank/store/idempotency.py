@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from bank.errors import ConcurrencyError
 from bank.store.dialect import insert_on_conflict
@@ -23,6 +23,13 @@ class IdempotencyRecord:
     response: Any
 
 
+_GET = select(
+    idempotency_records.c.fingerprint,
+    idempotency_records.c.command,
+    idempotency_records.c.response,
+).where(idempotency_records.c.key == bindparam("k"))
+
+
 class IdempotencyStore:
     """Looks up and records keys on a connection whose transaction the caller owns."""
 
@@ -31,13 +38,7 @@ class IdempotencyStore:
 
     def get(self, key: str) -> IdempotencyRecord | None:
         """The record for `key`, if one committed."""
-        row = self._conn.execute(
-            select(
-                idempotency_records.c.fingerprint,
-                idempotency_records.c.command,
-                idempotency_records.c.response,
-            ).where(idempotency_records.c.key == key)
-        ).first()
+        row = self._conn.execute(_GET, {"k": key}).first()
         return None if row is None else IdempotencyRecord(key, *row)
 
     def record(self, record: IdempotencyRecord) -> None:

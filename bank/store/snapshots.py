@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from bank.store.dialect import insert_on_conflict
 from bank.store.schema import snapshots
@@ -22,25 +22,26 @@ class Snapshot:
     state: dict[str, Any]
 
 
+_LATEST = (
+    select(snapshots.c.version, snapshots.c.state)
+    .where(
+        snapshots.c.stream_id == bindparam("sid"),
+        snapshots.c.format_version == bindparam("format"),
+    )
+    .order_by(snapshots.c.version.desc())
+    .limit(1)
+)
+
+
 class SnapshotStore:
     """Reads and writes snapshots on a connection whose transaction the caller owns."""
 
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
 
-    def latest(
-        self, stream_id: str, format_version: int, at_most: int | None = None
-    ) -> Snapshot | None:
+    def latest(self, stream_id: str, format_version: int) -> Snapshot | None:
         """The newest snapshot in `format_version`; other formats are never misread."""
-        stmt = (
-            select(snapshots.c.version, snapshots.c.state)
-            .where(snapshots.c.stream_id == stream_id, snapshots.c.format_version == format_version)
-            .order_by(snapshots.c.version.desc())
-            .limit(1)
-        )
-        if at_most is not None:
-            stmt = stmt.where(snapshots.c.version <= at_most)
-        row = self._conn.execute(stmt).first()
+        row = self._conn.execute(_LATEST, {"sid": stream_id, "format": format_version}).first()
         if row is None:
             return None
         return Snapshot(stream_id, row.version, format_version, row.state)

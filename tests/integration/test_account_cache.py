@@ -1,0 +1,69 @@
+"""Two ledgers on one database (two processes) never act on each other's stale cache."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine
+
+from bootstrap import Ledger, Settings, build_ledger
+from tests.factories import (
+    DepositMoneyFactory,
+    OpenAccountFactory,
+    TransferMoneyFactory,
+    WithdrawMoneyFactory,
+)
+from tests.integration.helpers import all_events, load
+
+
+@pytest.fixture
+def other(engine: Engine, settings: Settings) -> Ledger:
+    """A second process's ledger: its own account cache, the same database."""
+    return build_ledger(settings, engine=engine)
+
+
+def warm(ledger: Ledger, account_id: str) -> None:
+    """Make `ledger` cache the account by running a command on it."""
+    ledger.bus.execute(DepositMoneyFactory(account_id=account_id, amount=Decimal("0.01")))
+
+
+def test_a_write_decided_on_a_stale_cache_is_retried_on_fresh_state(
+    ledger: Ledger, other: Ledger, engine: Engine
+):
+    ledger.bus.execute(OpenAccountFactory(account_id="acc-0", initial_deposit=Decimal("100")))
+    warm(ledger, "acc-0")
+    other.bus.execute(DepositMoneyFactory(account_id="acc-0", amount=Decimal("50")))
+    ledger.bus.execute(WithdrawMoneyFactory(account_id="acc-0", amount=Decimal("10")))
+    assert all_events(engine)[-1].data["balance_after"] == "140.01"
+    assert ledger.bus.retries == 1
+
+
+def test_a_refusal_decided_on_a_stale_cache_is_rechecked_before_it_is_reported(
+    ledger: Ledger, other: Ledger, engine: Engine
+):
+    ledger.bus.execute(OpenAccountFactory(account_id="acc-0", initial_deposit=Decimal("0")))
+    warm(ledger, "acc-0")
+    other.bus.execute(DepositMoneyFactory(account_id="acc-0", amount=Decimal("100")))
+    ledger.bus.execute(WithdrawMoneyFactory(account_id="acc-0", amount=Decimal("50")))
+    assert load(engine, "acc-0").balance == Decimal("50.01")
+
+
+def test_an_if_match_checked_against_a_stale_cache_uses_the_current_version(
+    ledger: Ledger, other: Ledger
+):
+    ledger.bus.execute(OpenAccountFactory(account_id="acc-0"))
+    warm(ledger, "acc-0")
+    other.bus.execute(DepositMoneyFactory(account_id="acc-0"))
+    ledger.bus.execute(DepositMoneyFactory(account_id="acc-0", expected_version=3))
+
+
+def test_a_transfer_with_one_stale_side_applies_once(ledger: Ledger, other: Ledger, engine: Engine):
+    for account_id in ("acc-0", "acc-1"):
+        ledger.bus.execute(OpenAccountFactory(account_id=account_id, initial_deposit=Decimal("10")))
+        warm(ledger, account_id)
+    other.bus.execute(DepositMoneyFactory(account_id="acc-1", amount=Decimal("5")))
+    ledger.bus.execute(TransferMoneyFactory(amount=Decimal("10.01")))
+    assert load(engine, "acc-0").balance == Decimal("0.00")
+    assert load(engine, "acc-1").balance == Decimal("25.02")
+    assert [e.event_type for e in all_events(engine)].count("TransferSent") == 1
