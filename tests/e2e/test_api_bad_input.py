@@ -1,0 +1,249 @@
+"""Bad input, table-driven: every refusal has the right status and code, and changes nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.e2e.support import error_code, error_details
+
+DEPOSIT = "/api/accounts/a-1/deposits"
+WITHDRAW = "/api/accounts/a-1/withdrawals"
+LIMIT = "/api/accounts/a-1/overdraft-limit"
+CLOSE = "/api/accounts/a-1/close"
+OPEN = "/api/accounts"
+TRANSFER = "/api/transfers"
+SQL = "'; DROP TABLE events; --"
+HTML = "<script>alert(1)</script>"
+VALIDATION = "validation_error"
+TOO_LARGE = "payload_too_large"
+
+
+@dataclass(frozen=True)
+class Bad:
+    """One bad request and the refusal it must get."""
+
+    path: str
+    body: str | bytes
+    status: int
+    code: str
+    field: str | None = None
+    method: str = "POST"
+    content_type: str | None = "application/json"
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def amount_refused(path: str, literal: str, name: str = "amount") -> Bad:
+    """A body whose amount (or limit, or initial deposit) is `literal`: 422 naming the field."""
+    extra = {
+        TRANSFER: '"from_account_id": "a-1", "to_account_id": "a-2", ',
+        OPEN: '"owner_id": "o-1", ',
+    }.get(path, "")
+    method = "PUT" if path == LIMIT else "POST"
+    return Bad(path, f'{{{extra}"{name}": {literal}}}', 422, VALIDATION, name, method)
+
+
+def not_json(path: str, body: str | bytes, **options: Any) -> Bad:
+    """A body that is not a JSON object sent as JSON: 400."""
+    return Bad(path, body, 400, "bad_request", **options)
+
+
+def invalid(path: str, fields: dict[str, Any], name: str, **options: Any) -> Bad:
+    """A JSON object with an invalid field: 422 naming it."""
+    return Bad(path, json.dumps(fields), 422, VALIDATION, name, **options)
+
+
+def opening(**fields: Any) -> dict[str, Any]:
+    """An opening body, valid but for `fields`."""
+    return {"owner_id": "o-1", "initial_deposit": 1, **fields}
+
+
+def unknown(path: str, body: str = '{"amount": 5}', **options: Any) -> Bad:
+    """A command on an account that does not exist: 404."""
+    return Bad(path, body, 404, "account_not_found", **options)
+
+
+def moving(to: str, amount: Any = 1, source: str = "a-1") -> dict[str, Any]:
+    """A transfer body."""
+    return {"from_account_id": source, "to_account_id": to, "amount": amount}
+
+
+AMOUNT_LITERALS = [
+    '"NaN"', '"Infinity"', '"-Infinity"', '"1e2"', '"+5"', '".5"', '"5."', '"1_000"', '"12,50"',
+    '"\u0661\u0662"', '""', '"   "', '" 5"', '"5\\n"', "true", "false", "null", "[5]",
+    '{"v": 5}', '"0.001"', "0.001", "12.345", "-5", '"-5"', "0", '"0"', "0.00",
+    "1000000000000.01", '"1000000000000.01"', "1e400", "-1e400", "1e-400",
+]  # fmt: skip
+
+CASES: list[Bad] = [
+    *(amount_refused(DEPOSIT, literal) for literal in AMOUNT_LITERALS),
+    *(amount_refused(WITHDRAW, literal) for literal in ("0", '"NaN"', "1e400", '"0.001"')),
+    *(amount_refused(TRANSFER, literal) for literal in ("-1", '"Infinity"', "0.005")),
+    *(amount_refused(LIMIT, literal, "limit") for literal in ("-0.01", '"1e3"', "true", "0.001")),
+    *(amount_refused(OPEN, lit, "initial_deposit") for lit in ("-1", "1e13", '"x"', "null")),
+    # not JSON, not an object, or not sent as JSON: 400
+    not_json(DEPOSIT, '{"amount": NaN}'),
+    not_json(DEPOSIT, '{"amount": Infinity}'),
+    not_json(DEPOSIT, '{"amount": -Infinity}'),
+    not_json(DEPOSIT, '{"amount": 5'),
+    not_json(DEPOSIT, "{'amount': 5}"),
+    not_json(DEPOSIT, '[{"amount": 5}]'),
+    not_json(DEPOSIT, '"amount"'),
+    not_json(DEPOSIT, "5"),
+    not_json(DEPOSIT, "null"),
+    not_json(DEPOSIT, ""),
+    not_json(OPEN, ""),
+    not_json(TRANSFER, "   "),
+    not_json(LIMIT, "", method="PUT"),
+    not_json(DEPOSIT, '{"amount": 1, "amount": 2}'),
+    not_json(DEPOSIT, b'{"amount": "\xff5"}'),
+    not_json(DEPOSIT, '{"amount": 5, "description": "\\ud800"}'),
+    not_json(DEPOSIT, "[" * 30000 + "]" * 30000),
+    not_json(DEPOSIT, '{"amount": 5}', content_type="text/plain"),
+    not_json(DEPOSIT, '{"amount": 5}', content_type=None),
+    not_json(DEPOSIT, "amount=5", content_type="application/x-www-form-urlencoded"),
+    not_json(CLOSE, "nonsense", content_type="text/plain"),
+    not_json(CLOSE, "[]"),
+    # larger than 64 KiB: 413
+    Bad(DEPOSIT, '{"amount": 5, "description": "' + "x" * 70_000 + '"}', 413, TOO_LARGE),
+    Bad(OPEN, " " * 65_537, 413, TOO_LARGE),
+    Bad(CLOSE, "{}" + " " * 65_536, 413, TOO_LARGE),
+    # fields missing, of the wrong type, out of range, or unknown: 422 naming them
+    invalid(DEPOSIT, {}, "amount"),
+    invalid(DEPOSIT, {"description": "x"}, "amount"),
+    invalid(DEPOSIT, {"amount": 5, "description": 5}, "description"),
+    invalid(DEPOSIT, {"amount": 5, "description": "x" * 201}, "description"),
+    invalid(DEPOSIT, {"amount": 5, "description": "a\nb"}, "description"),
+    invalid(DEPOSIT, {"amount": 5, "description": "\u0000"}, "description"),
+    invalid(DEPOSIT, {"amount": 5, "description": "\u007f"}, "description"),
+    invalid(DEPOSIT, {"amount": 5, "ammount": 5}, "ammount"),
+    invalid(CLOSE, {"reason": "moving"}, "reason"),
+    invalid(OPEN, {}, "owner_id"),
+    invalid(OPEN, {"owner_id": "o-1"}, "initial_deposit"),
+    invalid(OPEN, opening(owner_id=SQL), "owner_id"),
+    invalid(OPEN, opening(owner_id=HTML), "owner_id"),
+    invalid(OPEN, opening(owner_id="M\u00fcller"), "owner_id"),
+    invalid(OPEN, opening(owner_id="o" * 65), "owner_id"),
+    invalid(OPEN, opening(owner_id="-o"), "owner_id"),
+    invalid(OPEN, opening(owner_id=42), "owner_id"),
+    invalid(OPEN, opening(account_id="a b"), "account_id"),
+    invalid(OPEN, opening(account_id=""), "account_id"),
+    invalid(OPEN, opening(currency="eur"), "currency"),
+    invalid(OPEN, opening(currency="EURO"), "currency"),
+    invalid(OPEN, opening(currency="\u20ac"), "currency"),
+    invalid(TRANSFER, {"from_account_id": "a-1", "amount": 1}, "to_account_id"),
+    invalid(TRANSFER, moving(HTML), "to_account_id"),
+    Bad(TRANSFER, json.dumps(moving("a-1")), 422, "same_account"),
+    invalid(DEPOSIT, {"amount": 5}, "Idempotency-Key", headers={"Idempotency-Key": "x" * 129}),
+    # unknown accounts, however their ids look: 404
+    unknown("/api/accounts/ghost/deposits"),
+    unknown("/api/accounts/x'%3B%20DROP%20TABLE%20events%3B--/deposits"),
+    unknown("/api/accounts/%3Cscript%3E/withdrawals"),
+    unknown("/api/accounts/%C3%BC/close", ""),
+    unknown("/api/accounts/a%00b/close", ""),
+    unknown(f"/api/accounts/{'z' * 5000}/deposits"),
+    unknown("/api/accounts/ghost/overdraft-limit", '{"limit": 5}', method="PUT"),
+    unknown(TRANSFER, json.dumps(moving("a-1", source="ghost"))),
+    # unknown routes and wrong methods
+    Bad("/api/nothing", "{}", 404, "not_found"),
+    Bad("/api/accounts/a-1/interest", "{}", 404, "not_found"),
+    Bad(TRANSFER, "", 405, "method_not_allowed", method="GET"),
+    Bad("/api/accounts/a-1", "", 405, "method_not_allowed", method="DELETE"),
+    Bad(DEPOSIT, '{"amount": 5}', 405, "method_not_allowed", method="PUT"),
+    # precedence: body before validation before existence
+    not_json(DEPOSIT, '{"amount": 0', headers={"Idempotency-Key": ""}),
+    invalid("/api/accounts/ghost/deposits", {"amount": 0}, "amount"),
+]
+
+
+@pytest.fixture
+def accounts(open_account: Callable[..., Any]) -> None:
+    """a-1 and a-2, 100.00 each."""
+    open_account("a-1")
+    open_account("a-2")
+
+
+@pytest.mark.usefixtures("accounts")
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.method} {c.path[:40]} {c.body[:40]!r}")
+def test_a_bad_request_is_refused_with_its_status_and_code_and_changes_nothing(
+    client: FlaskClient, event_count: Callable[[], int], case: Bad
+) -> None:
+    before = event_count()
+    response = client.open(
+        case.path,
+        method=case.method,
+        data=case.body,
+        content_type=case.content_type,
+        headers=case.headers,
+    )
+    body = response.get_json()
+    assert (response.status_code, error_code(response)) == (case.status, case.code), body
+    assert response.mimetype == "application/json"
+    assert set(body) == {"error"}
+    assert body["error"]["message"]
+    if case.field is not None:
+        assert case.field in error_details(response)
+        assert all(isinstance(m, str) for m in error_details(response)[case.field])
+    assert event_count() == before
+
+
+@pytest.mark.usefixtures("accounts")
+@pytest.mark.parametrize(
+    "description",
+    [
+        SQL,
+        HTML,
+        "Zahlung f\u00fcr M\u00fcller \u2014 \u00e9t\u00e9 \U0001f389 \u4e2d\u6587",
+        "d" * 200,
+        "",
+    ],
+    ids=["sql", "html", "non-ascii", "200-characters", "empty"],
+)
+def test_a_hostile_but_valid_description_is_stored_and_returned_verbatim(
+    client: FlaskClient, description: str
+) -> None:
+    response = client.post(DEPOSIT, json={"amount": 5, "description": description})
+    line = client.get("/api/accounts/a-1/transactions?limit=1").get_json()["transactions"][0]
+    assert response.status_code == 200
+    assert line["description"] == description
+
+
+@pytest.mark.usefixtures("accounts")
+@pytest.mark.parametrize("owner", [SQL, HTML, "o" * 65, "\u00fc"])
+def test_a_hostile_owner_filter_is_422_and_leaks_nothing(client: FlaskClient, owner: str) -> None:
+    response = client.get("/api/accounts", query_string={"owner_id": owner})
+    assert response.status_code == 422
+    assert "owner_id" in error_details(response)
+
+
+def test_an_unexpected_failure_is_a_500_that_says_nothing_of_internals(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("secret table name: events_v2")
+
+    monkeypatch.setattr("web.api.accounts.account_summary", explode)
+    response = client.get("/api/accounts/a-1")
+    assert response.status_code == 500
+    assert error_code(response) == "internal_error"
+    assert "events_v2" not in response.get_data(as_text=True)
+
+
+def test_health_is_503_in_the_error_shape_when_the_database_does_not_answer(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    def down(*_args: Any) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr("web.api.health.database_dialect", down)
+    response = client.get("/api/health")
+    assert response.status_code == 503
+    assert error_code(response) == "database_unavailable"

@@ -1,0 +1,187 @@
+"""An account's past through the API: paged lists, the balance at a time, the audit trail."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.e2e.support import error_code, error_details
+
+ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")
+
+
+def all_pages(client: FlaskClient, url: str, key: str) -> list[list[Any]]:
+    """Follow next_cursor from `url` to the end; return each page's items."""
+    pages = []
+    body = client.get(url).get_json()
+    pages.append(body[key])
+    while body["next_cursor"] is not None:
+        body = client.get(f"{url}&cursor={quote(body['next_cursor'])}").get_json()
+        pages.append(body[key])
+    return pages
+
+
+def test_the_account_list_pages_through_every_account_once(
+    client: FlaskClient, open_account: Callable[..., Any]
+) -> None:
+    for n in range(5):
+        open_account(f"a-{n}")
+    pages = all_pages(client, "/api/accounts?limit=2", "accounts")
+    assert [[a["account_id"] for a in page] for page in pages] == [
+        ["a-0", "a-1"],
+        ["a-2", "a-3"],
+        ["a-4"],
+    ]
+
+
+def test_next_cursor_is_null_exactly_when_no_item_follows(
+    client: FlaskClient, open_account: Callable[..., Any]
+) -> None:
+    for n in range(4):
+        open_account(f"a-{n}")
+    pages = all_pages(client, "/api/accounts?limit=2", "accounts")
+    assert [len(page) for page in pages] == [2, 2]
+
+
+def test_the_statement_pages_newest_first(
+    client: FlaskClient, open_account: Callable[..., Any]
+) -> None:
+    open_account("a-1", "1")
+    for amount in ("2", "3", "4"):
+        client.post("/api/accounts/a-1/deposits", json={"amount": amount})
+    pages = all_pages(client, "/api/accounts/a-1/transactions?limit=3", "transactions")
+    assert [[line["amount"] for line in page] for page in pages] == [
+        ["4.00", "3.00", "2.00"],
+        ["1.00"],
+    ]
+    assert pages[0][0]["balance_after"] == "10.00"
+    assert pages[1][0]["type"] == "opening_deposit"
+    assert ISO_UTC.fullmatch(pages[0][0]["occurred_at"])
+
+
+@pytest.mark.parametrize("url", ["/api/accounts", "/api/accounts/a-1/transactions"])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("limit=ten", "limit"),
+        ("cursor=bogus", "cursor"),
+    ],
+)
+def test_a_bad_limit_or_cursor_is_422_naming_it(
+    client: FlaskClient, open_account: Callable[..., Any], url: str, query: str, field: str
+) -> None:
+    open_account("a-1")
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 422
+    assert error_code(response) == "validation_error"
+    assert field in error_details(response)
+
+
+def test_a_bad_owner_filter_is_422(client: FlaskClient) -> None:
+    response = client.get("/api/accounts?owner_id=not%20an%20id")
+    assert "owner_id" in error_details(response)
+
+
+def test_the_statement_of_an_unknown_account_is_404(client: FlaskClient) -> None:
+    assert client.get("/api/accounts/ghost/transactions").status_code == 404
+
+
+@pytest.fixture
+def history(client: FlaskClient, open_account: Callable[..., Any]) -> list[datetime]:
+    """a-1 opened with 100.00, then 50.00 paid in; the recorded time of each event."""
+    open_account("a-1", "100.00")
+    client.post("/api/accounts/a-1/deposits", json={"amount": 50})
+    events = client.get("/api/accounts/a-1/events").get_json()["events"]
+    return [datetime.fromisoformat(e["recorded_at"]) for e in events]
+
+
+def balance_at(client: FlaskClient, moment: str) -> Any:
+    """GET the balance as of `moment`."""
+    return client.get(f"/api/accounts/a-1/balance?as_of={quote(moment)}")
+
+
+def test_the_balance_as_of_each_event_replays_the_store_to_the_microsecond(
+    client: FlaskClient, history: list[datetime]
+) -> None:
+    opened, deposited = history
+    at_opening = balance_at(client, opened.isoformat()).get_json()
+    just_before_deposit = balance_at(client, (deposited - timedelta(microseconds=1)).isoformat())
+    at_deposit = balance_at(client, deposited.isoformat()).get_json()
+    assert (at_opening["balance"], at_opening["version"]) == ("100.00", 1)
+    assert just_before_deposit.get_json()["balance"] == "100.00"
+    assert (at_deposit["balance"], at_deposit["version"]) == ("150.00", 2)
+    assert at_deposit["is_active"] is True
+
+
+def test_the_balance_without_as_of_or_in_the_future_is_todays(
+    client: FlaskClient, history: list[datetime]
+) -> None:
+    now = client.get("/api/accounts/a-1/balance").get_json()
+    future = balance_at(client, "2999-01-01T00:00:00+00:00").get_json()
+    assert now["balance"] == future["balance"] == "150.00"
+    assert ISO_UTC.fullmatch(now["as_of"])
+
+
+def test_the_balance_before_the_account_existed_is_404(
+    client: FlaskClient, history: list[datetime]
+) -> None:
+    response = balance_at(client, (history[0] - timedelta(seconds=1)).isoformat())
+    assert response.status_code == 404
+    assert error_code(response) == "account_not_found"
+
+
+@pytest.mark.parametrize("moment", ["2026-01-01T00:00:00", "yesterday", "2026-13-01T00:00:00Z"])
+def test_a_time_without_offset_or_unparseable_is_422(
+    client: FlaskClient, history: list[datetime], moment: str
+) -> None:
+    response = balance_at(client, moment)
+    assert response.status_code == 422
+    assert "as_of" in error_details(response)
+
+
+def test_a_time_in_another_offset_or_with_an_unencoded_plus_is_understood(
+    client: FlaskClient, history: list[datetime]
+) -> None:
+    later = history[1] + timedelta(hours=2)
+    in_paris = balance_at(client, later.astimezone().isoformat()).get_json()
+    unencoded = client.get(
+        f"/api/accounts/a-1/balance?as_of={later.strftime('%Y-%m-%dT%H:%M:%S.%f')}+00:00"
+    ).get_json()
+    assert in_paris["balance"] == unencoded["balance"] == "150.00"
+
+
+def test_the_audit_trail_lists_every_event_oldest_first_with_its_metadata(
+    client: FlaskClient, open_account: Callable[..., Any]
+) -> None:
+    open_account("a-1", "0")
+    client.put(
+        "/api/accounts/a-1/overdraft-limit", json={"limit": 5}, headers={"X-Request-ID": "req-42"}
+    )
+    client.post("/api/accounts/a-1/close", headers={"If-Match": "*"})
+    events = client.get("/api/accounts/a-1/events").get_json()["events"]
+    limit = events[1]
+    assert [e["event_type"] for e in events] == [
+        "AccountOpened",
+        "OverdraftLimitSet",
+        "AccountClosed",
+    ]
+    assert [e["version"] for e in events] == [1, 2, 3]
+    assert limit["data"] == {"limit": "5.00", "previous_limit": "0.00"}
+    assert limit["metadata"]["request_id"] == "req-42"
+    assert limit["metadata"]["client_address"] == "127.0.0.1"
+    assert limit["metadata"]["route"] == "PUT /api/accounts/<account_id>/overdraft-limit"
+    assert limit["metadata"]["command"] == "SetOverdraftLimit"
+    assert all(ISO_UTC.fullmatch(e["recorded_at"]) for e in events)
+    assert events[0]["position"] < events[1]["position"] < events[2]["position"]
+
+
+def test_the_audit_trail_of_an_unknown_account_is_404(client: FlaskClient) -> None:
+    assert error_code(client.get("/api/accounts/ghost/events")) == "account_not_found"

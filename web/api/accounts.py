@@ -1,0 +1,124 @@
+"""Accounts: open, read, list, and the commands on one account (money in and out, limit, close)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from marshmallow import ValidationError
+
+from commands.messages import (
+    CloseAccount,
+    DepositMoney,
+    OpenAccount,
+    SetOverdraftLimit,
+    WithdrawMoney,
+)
+from queries.accounts import AccountSummary, account_summary, list_accounts
+from queries.pages import Page
+from web.api.blueprint import ApiBlueprint
+from web.api.replies import ETAG_DOC, LOCATION_DOC, account_reply, etag, run
+from web.errors import RequestRefused
+from web.fields import expected_version
+from web.ledger import current_ledger, read_connection
+from web.paths import account_in_path
+from web.schemas import (
+    AccountCommandHeaders,
+    AccountListQuery,
+    AccountListSchema,
+    AccountSchema,
+    CloseBody,
+    CommandHeaders,
+    MovementBody,
+    OpenAccountBody,
+    OverdraftLimitBody,
+)
+
+blp = ApiBlueprint("accounts", __name__, url_prefix="/api/accounts", description="Accounts.")
+
+
+@blp.before_request
+def refuse_malformed_if_match() -> None:
+    """A malformed If-Match is a 400, which outranks any 422 (API.md's precedence)."""
+    if request.method in {"POST", "PUT"} and "account_id" in (request.view_args or {}):
+        try:
+            expected_version(request.headers.get("If-Match"))
+        except ValidationError as exc:
+            raise RequestRefused.bad_request(str(exc.messages[0])) from None
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(OpenAccountBody)
+@blp.arguments(CommandHeaders, location="headers")
+@blp.response(201, AccountSchema, headers={"ETag": ETAG_DOC, "Location": LOCATION_DOC})
+def open_account(body: dict[str, Any], headers: dict[str, Any]) -> Response:
+    """Open an account, under the id the client chose or a generated one."""
+    command = OpenAccount(**{"currency": current_ledger().settings.default_currency, **body})
+    return run(command, account_reply(201, created=True), headers)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(AccountListQuery, location="query")
+@blp.response(200, AccountListSchema)
+def list_all(query: dict[str, Any]) -> Page[AccountSummary]:
+    """List accounts (one owner's, or all) in the order they were opened."""
+    return list_accounts(read_connection(), **query)
+
+
+@blp.route("/<account_id>", methods=["GET"])
+@blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
+@account_in_path
+def get_account(account_id: str) -> tuple[AccountSummary, dict[str, str]]:
+    """Read one account, with its version as the ETag."""
+    account = account_summary(read_connection(), account_id)
+    return account, {"ETag": etag(account.version)}
+
+
+@blp.route("/<account_id>/deposits", methods=["POST"])
+@blp.arguments(MovementBody)
+@blp.arguments(AccountCommandHeaders, location="headers")
+@blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
+@account_in_path
+def deposit(body: dict[str, Any], headers: dict[str, Any], account_id: str) -> Response:
+    """Pay money into an account."""
+    version = headers.get("expected_version")
+    return run(
+        DepositMoney(account_id, **body, expected_version=version), account_reply(200), headers
+    )
+
+
+@blp.route("/<account_id>/withdrawals", methods=["POST"])
+@blp.arguments(MovementBody)
+@blp.arguments(AccountCommandHeaders, location="headers")
+@blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
+@account_in_path
+def withdraw(body: dict[str, Any], headers: dict[str, Any], account_id: str) -> Response:
+    """Pay money out of an account, within its overdraft limit."""
+    version = headers.get("expected_version")
+    return run(
+        WithdrawMoney(account_id, **body, expected_version=version), account_reply(200), headers
+    )
+
+
+@blp.route("/<account_id>/overdraft-limit", methods=["PUT"])
+@blp.arguments(OverdraftLimitBody)
+@blp.arguments(AccountCommandHeaders, location="headers")
+@blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
+@account_in_path
+def set_overdraft_limit(body: dict[str, Any], headers: dict[str, Any], account_id: str) -> Response:
+    """Set how far below zero the balance may go."""
+    command = SetOverdraftLimit(
+        account_id, **body, expected_version=headers.get("expected_version")
+    )
+    return run(command, account_reply(200), headers)
+
+
+@blp.route("/<account_id>/close", methods=["POST"])
+@blp.arguments(CloseBody, required=False)
+@blp.arguments(AccountCommandHeaders, location="headers")
+@blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
+@account_in_path
+def close(_body: dict[str, Any], headers: dict[str, Any], account_id: str) -> Response:
+    """Close an account whose balance is zero."""
+    command = CloseAccount(account_id, expected_version=headers.get("expected_version"))
+    return run(command, account_reply(200), headers)

@@ -1,0 +1,71 @@
+"""What every API blueprint shares: strict JSON bodies and API.md's validation errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
+
+import flask
+import marshmallow as ma
+from flask import g, request
+from flask_smorest import Blueprint
+from webargs.core import is_json
+from webargs.flaskparser import FlaskParser
+
+from web.errors import RequestRefused, field_messages
+from web.json_body import parse_object
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def request_body(*, empty_allowed: bool = False) -> dict[str, Any]:
+    """The request's JSON object, parsed once; 400 for a wrong content type or bad JSON."""
+    if "json_body" not in g:
+        raw = request.get_data(cache=True)
+        if empty_allowed and not raw.strip():
+            g.json_body = {}
+        elif empty_allowed or is_json(request.mimetype):
+            g.json_body = parse_object(raw)
+        else:
+            raise RequestRefused.bad_request(
+                "Send a JSON object with the header Content-Type: application/json."
+            )
+    body: dict[str, Any] = g.json_body
+    return body
+
+
+class LedgerParser(FlaskParser):
+    """webargs' parser with exact-money JSON and errors raised in the API's own shape."""
+
+    def load_json(self, req: flask.Request, schema: ma.Schema) -> Any:
+        """The strict body; `Body.empty_allowed` schemas also take no body at all."""
+        return request_body(empty_allowed=getattr(schema, "empty_allowed", False))
+
+    def handle_error(
+        self,
+        error: ma.ValidationError,
+        req: flask.Request,
+        schema: ma.Schema,
+        *,
+        error_status_code: int | None,
+        error_headers: Any,
+    ) -> NoReturn:
+        """A 422 `validation_error` naming each field."""
+        details: dict[str, list[str]] = {}
+        for by_field in cast(dict[str, Any], error.messages).values():  # nested by location
+            details.update(field_messages(by_field))
+        raise RequestRefused.invalid(details)
+
+
+class ApiBlueprint(Blueprint):  # type: ignore[misc]
+    """A flask-smorest blueprint that parses with `LedgerParser`."""
+
+    ARGUMENTS_PARSER = LedgerParser()
+
+    if TYPE_CHECKING:  # flask-smorest has no type hints: the signatures this package relies on
+
+        def route(self, rule: str, **options: Any) -> Callable[[F], F]: ...
+        def arguments(self, schema: Any, **options: Any) -> Callable[[F], F]: ...
+        def response(self, status: int, schema: Any = None, **options: Any) -> Callable[[F], F]: ...
+        def alt_response(self, status: int, **options: Any) -> Callable[[F], F]: ...
+        def before_request(self, function: F) -> F: ...

@@ -1,0 +1,72 @@
+"""Command answers: recorded inside the command's transaction, replayed verbatim for a repeat."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Response, jsonify, url_for
+from sqlalchemy import Connection
+
+from commands.bus import Responder
+from commands.handlers import CommandResult
+from commands.messages import Command
+from queries.accounts import account_summary
+from web.api.blueprint import request_body
+from web.commanding import execute
+from web.schemas import AccountSchema, TransferSchema
+
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+ETAG_DOC = {
+    "description": 'The account\'s version, such as "3", for If-Match.',
+    "schema": {"type": "string"},
+}
+LOCATION_DOC = {"description": "The new account's address.", "schema": {"type": "string"}}
+
+
+def etag(version: int) -> str:
+    """The strong ETag of an account version: the version in double quotes."""
+    return f'"{version}"'
+
+
+def account_reply(status: int, *, created: bool = False) -> Responder:
+    """Answer with the account as the command left it (and its address when `created`)."""
+
+    def respond(connection: Connection, result: CommandResult) -> dict[str, Any]:
+        account = account_summary(connection, result.account_ids[0])
+        headers = {"ETag": etag(account.version)}
+        if created:
+            headers["Location"] = url_for("accounts.get_account", account_id=account.account_id)
+        return {"status": status, "body": AccountSchema().dump(account), "headers": headers}
+
+    return respond
+
+
+def transfer_reply(connection: Connection, result: CommandResult) -> dict[str, Any]:
+    """Answer a transfer with its id and both accounts after it."""
+    source, destination = result.account_ids
+    body = {
+        "transfer_id": result.transfer_id,
+        "from_account": account_summary(connection, source),
+        "to_account": account_summary(connection, destination),
+    }
+    return {"status": 201, "body": TransferSchema().dump(body), "headers": {}}
+
+
+def run(command: Command, respond: Responder, headers: Mapping[str, Any]) -> Response:
+    """Execute `command` for an API request and send the recorded (or replayed) answer."""
+    outcome = execute(
+        command,
+        respond,
+        actor="api",
+        idempotency_key=headers.get("idempotency_key"),
+        body=request_body(),
+    )
+    recorded = outcome.response
+    response = jsonify(recorded["body"])
+    response.status_code = recorded["status"]
+    response.headers.update(recorded["headers"])
+    if outcome.replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return response

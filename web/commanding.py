@@ -1,0 +1,67 @@
+"""Send a command through the bus with the request's audit metadata and idempotency print."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+from commands.bus import Outcome, Responder
+from commands.context import CommandContext
+from commands.messages import Command
+from web.fields import IDEMPOTENCY_KEY
+from web.json_body import canonical
+from web.ledger import current_ledger
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+def execute(
+    command: Command,
+    respond: Responder,
+    *,
+    actor: str,
+    idempotency_key: str | None,
+    body: Mapping[str, Any],
+) -> Outcome:
+    """Run `command`; with a key, a repeat of this route and body returns the first response."""
+    context = CommandContext(
+        actor=actor,
+        request_id=request_id(),
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint(body) if idempotency_key is not None else None,
+        extra={"client_address": request.remote_addr, "route": _route()},
+    )
+    return current_ledger().bus.execute(command, context, respond)
+
+
+def fingerprint(body: Mapping[str, Any]) -> str:
+    """sha256 of method, path and canonical body: what makes two requests "the same"."""
+    text = f"{request.method} {request.path}\n{canonical(dict(body))}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def request_id() -> str:
+    """The caller's X-Request-ID when it is 1-128 printable ASCII characters, else a new one."""
+    if "request_id" not in g:
+        offered = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = offered if IDEMPOTENCY_KEY.fullmatch(offered) else str(uuid.uuid4())
+    value: str = g.request_id
+    return value
+
+
+def _route() -> str:
+    rule = request.url_rule.rule if request.url_rule is not None else request.path
+    return f"{request.method} {rule}"
+
+
+def install_request_ids(app: Flask) -> None:
+    """Echo the request id on every answer, so a client can quote it when reporting."""
+
+    @app.after_request
+    def _echo_request_id(response: Response) -> Response:
+        response.headers[REQUEST_ID_HEADER] = request_id()
+        return response

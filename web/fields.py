@@ -1,0 +1,124 @@
+"""marshmallow fields for the API's identifiers, texts, times and headers, documented exactly."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import ValidationError, fields
+
+from bank.account import CURRENCY, IDENTIFIER
+from bank.text import MAX_DESCRIPTION, InvalidDescription, description_text
+from web.errors import sentence
+
+IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,128}")
+"""1 to 128 printable ASCII characters (API.md, Commands); also the rule for X-Request-ID."""
+
+IF_MATCH = re.compile(r'"([0-9]{1,18})"|\*')
+
+
+def whole(regex: re.Pattern[str], error: str) -> Callable[[str], None]:
+    """A validator matching the entire value (marshmallow's Regexp only anchors the start)."""
+
+    def validate(value: str) -> None:
+        if not regex.fullmatch(value):
+            raise ValidationError(error)
+
+    return validate
+
+
+def Identifier(**kwargs: Any) -> fields.String:  # noqa: N802 - a field factory reads like a class
+    """An account or owner id: 1-64 of [A-Za-z0-9_.:-], starting with a letter or a digit."""
+    return fields.String(
+        validate=whole(
+            IDENTIFIER,
+            "Must be 1 to 64 characters of A-Z a-z 0-9 _ . : -, starting with a letter or a digit.",
+        ),
+        metadata={"pattern": f"^{IDENTIFIER.pattern}$", "minLength": 1, "maxLength": 64},
+        **kwargs,
+    )
+
+
+def Currency(**kwargs: Any) -> fields.String:  # noqa: N802
+    """An ISO 4217 code: three capital ASCII letters."""
+    return fields.String(
+        validate=whole(CURRENCY, "Must be three capital letters, such as EUR."),
+        metadata={"pattern": f"^{CURRENCY.pattern}$", "example": "EUR"},
+        **kwargs,
+    )
+
+
+def _description(value: str) -> None:
+    try:
+        description_text(value)
+    except InvalidDescription as exc:
+        raise ValidationError(sentence(str(exc))) from None
+
+
+def Description(**kwargs: Any) -> fields.String:  # noqa: N802
+    """Free text kept verbatim: at most 200 characters, no control characters."""
+    return fields.String(
+        validate=_description,
+        load_default="",
+        metadata={"maxLength": MAX_DESCRIPTION, "pattern": "^[^\\u0000-\\u001f\\u007f]*$"},
+        **kwargs,
+    )
+
+
+class Timestamp(fields.DateTime):
+    """ISO 8601 in UTC with microseconds, so that every timestamp has the same shape."""
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class Instant(fields.AwareDateTime):
+    """A query-string time with an explicit UTC offset, normalised to UTC.
+
+    An unencoded `+` in a query string arrives as a space; it is read back as `+`.
+    """
+
+    default_error_messages = {
+        "invalid": "Must be an ISO 8601 time, such as 2026-11-26T19:53:17+00:00.",
+        "invalid_awareness": "Must have a UTC offset, such as +00:00 or Z.",
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        if isinstance(value, str):
+            value = re.sub(r" (\d\d:?\d\d)$", r"+\1", value)
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("Must be a time between years 1 and 9999 in UTC.") from None
+
+
+def IdempotencyKey(**kwargs: Any) -> fields.String:  # noqa: N802
+    """The Idempotency-Key header."""
+    return fields.String(
+        data_key="Idempotency-Key",
+        validate=whole(IDEMPOTENCY_KEY, "Must be 1 to 128 printable ASCII characters."),
+        metadata={"pattern": "^[\\x20-\\x7e]{1,128}$", "description": "Makes retries safe."},
+        **kwargs,
+    )
+
+
+class IfMatch(fields.String):
+    """The If-Match header: `"<version>"` to expect that version, or `*` for any."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        return expected_version(super()._deserialize(value, attr, data, **kwargs))
+
+
+def expected_version(header: str | None) -> int | None:
+    """The version an If-Match header names; None for `*` or no header; ValueError otherwise."""
+    if header is None:
+        return None
+    match = IF_MATCH.fullmatch(header.strip())
+    if match is None:
+        raise ValidationError('If-Match must be a version in double quotes, such as "3", or *.')
+    return int(match.group(1)) if match.group(1) else None
