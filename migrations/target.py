@@ -5,5 +5,6 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 from bank.store.schema import metadata as event_store_metadata
+from read_models.tables import metadata as read_model_metadata
 
-target_metadata: list[MetaData] = [event_store_metadata]
+target_metadata: list[MetaData] = [event_store_metadata, read_model_metadata]

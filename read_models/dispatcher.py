@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection
 
 from bank.events import DomainEvent
 from bank.recorded import RecordedEvent
+from read_models.projection import PROJECTIONS, Projection
 
 EventHandler = Callable[[Connection, RecordedEvent], None]
 
@@ -51,6 +53,18 @@ class Dispatcher:
                     ) from exc
 
 
+def live_projector(projection: Projection[Any]) -> Projector:
+    """A projection as the dispatcher runs it: each event folded into the live tables."""
+    live = projection.live
+
+    def handle(connection: Connection, event: RecordedEvent) -> None:
+        writer = projection.writer(live)
+        writer.project(connection, [event])
+        writer.flush(connection)
+
+    return Projector(projection.name, dict.fromkeys(projection.handles, handle))
+
+
 def default_dispatcher() -> Dispatcher:
-    """The dispatcher with every registered projector."""
-    return Dispatcher([])
+    """The dispatcher with every registered projection."""
+    return Dispatcher([live_projector(p) for p in PROJECTIONS.values()])

@@ -1,0 +1,70 @@
+"""What the dispatcher, rebuild, verify and stats need to know about a projection, by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from sqlalchemy import Connection, Table
+
+from bank.events import DomainEvent
+from read_models.accounts import AccountWriter, account_checkpoint
+from read_models.folds import FOLDS, Envelope
+from read_models.tables import account_tables
+
+
+class TableSet(Protocol):
+    """A projection's tables under one naming (live, or scratch)."""
+
+    @property
+    def tables(self) -> Sequence[Table]:
+        """Every table of the set, in creation order."""
+        ...
+
+
+class Writer(Protocol):
+    """Applies events to one table set; `flush` writes what it still holds in memory."""
+
+    def project(self, connection: Connection, events: Sequence[Envelope]) -> None:
+        """Apply events, in position order."""
+
+    def flush(self, connection: Connection) -> None:
+        """Write any state held back."""
+
+
+TS = TypeVar("TS", bound=TableSet)
+
+
+@dataclass(frozen=True)
+class Projection(Generic[TS]):
+    """A read model: its tables under any suffix, its writer and its checkpoint."""
+
+    name: str
+    handles: frozenset[type[DomainEvent]]
+    table_set: Callable[[str], TS]
+    writer: Callable[[TS], Writer]
+    checkpoint: Callable[[Connection, TS], int]
+
+    @property
+    def live(self) -> TS:
+        """The tables queries read."""
+        return self.table_set("")
+
+
+ACCOUNTS = Projection(
+    "accounts", frozenset(FOLDS), account_tables, AccountWriter, account_checkpoint
+)
+
+PROJECTIONS: dict[str, Projection[Any]] = {p.name: p for p in (ACCOUNTS,)}
+"""Every projection, by the name `--projection` takes."""
+
+
+def projections_named(names: Sequence[str] | None) -> list[Projection[Any]]:
+    """The projections to work on: all of them when `names` is empty; KeyError for a stranger."""
+    if not names:
+        return list(PROJECTIONS.values())
+    unknown = [n for n in names if n not in PROJECTIONS]
+    if unknown:
+        raise KeyError(f"unknown projection(s): {', '.join(unknown)}")
+    return [PROJECTIONS[n] for n in names]
