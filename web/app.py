@@ -10,8 +10,8 @@ from flask_wtf.csrf import CSRFProtect
 
 from bootstrap import Ledger, Settings, build_ledger
 from web.api import BLUEPRINTS, register_api
-from web.commanding import install_request_ids
 from web.errors import render_problem
+from web.headers import install_response_headers
 from web.ledger import close_read_connection
 from web.ui import ui
 from web.ui.filters import install_filters
@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         csrf.exempt(blueprint)
     app.register_blueprint(ui)
     install_filters(app)
-    install_request_ids(app)
+    install_response_headers(app)
     app.register_error_handler(Exception, render_problem)
     app.teardown_appcontext(close_read_connection)
     return app

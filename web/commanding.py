@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import g, request
 
 from commands.bus import Outcome, Responder
 from commands.context import CommandContext
@@ -56,12 +56,3 @@ def request_id() -> str:
 def _route() -> str:
     rule = request.url_rule.rule if request.url_rule is not None else request.path
     return f"{request.method} {rule}"
-
-
-def install_request_ids(app: Flask) -> None:
-    """Echo the request id on every answer, so a client can quote it when reporting."""
-
-    @app.after_request
-    def _echo_request_id(response: Response) -> Response:
-        response.headers[REQUEST_ID_HEADER] = request_id()
-        return response

@@ -247,3 +247,11 @@ def test_health_is_503_in_the_error_shape_when_the_database_does_not_answer(
     response = client.get("/api/health")
     assert response.status_code == 503
     assert error_code(response) == "database_unavailable"
+
+
+@pytest.mark.usefixtures("accounts")
+def test_a_body_of_exactly_65536_bytes_is_still_read(client: FlaskClient) -> None:
+    body = "{}" + " " * (65_536 - 2)
+    response = client.post("/api/accounts/a-1/close", data=body, content_type="application/json")
+    assert response.status_code == 409
+    assert error_code(response) == "account_not_empty"

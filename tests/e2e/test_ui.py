@@ -282,3 +282,29 @@ def test_pages_load_only_local_assets(
     html = text(client.get(path))
     assert re.findall(r'(?:src|href)="(https?:)?//', html) == []
     assert "/static/style.css" in html
+
+
+def test_a_reused_form_key_with_other_values_is_refused_in_plain_words(
+    client: FlaskClient, open_account: Callable[..., Any], event_count: Callable[[], int]
+) -> None:
+    open_account("a-1", "0")
+    page = client.get("/accounts/a-1")
+    key = next(k for k in KEY_FIELD.findall(text(page)) if k.endswith("-deposit"))
+    fields = {"csrf_token": csrf_token(page), "idempotency_key": key}
+    client.post("/accounts/a-1/deposit", data={**fields, "amount": "5"})
+    before = event_count()
+    response = client.post("/accounts/a-1/deposit", data={**fields, "amount": "6"})
+    assert response.status_code == 409
+    assert "already sent with other values" in text(response)
+    assert event_count() == before
+
+
+@pytest.mark.parametrize("path", ["/", "/api/health", "/api/nowhere"])
+def test_every_answer_forbids_framing_sniffing_and_foreign_sources(
+    client: FlaskClient, path: str
+) -> None:
+    headers = client.get(path).headers
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "default-src 'self'" in headers["Content-Security-Policy"]

@@ -30,6 +30,11 @@ FIELD_FOR_CODE: dict[str, str] = {
 }
 """Where on the form a refusal is shown; anything else is shown above the form's fields."""
 
+UI_MESSAGES: dict[str, str] = {
+    "idempotency_key_reused": "This form was already sent with other values; reload the page.",
+}
+"""Refusals a clerk should read in the UI's words rather than the API's."""
+
 
 @dataclass(frozen=True)
 class FormState:
@@ -74,7 +79,8 @@ def submit(
         problem = problem_for(exc)
         if problem.status >= 500:
             raise
-        errors = {FIELD_FOR_CODE.get(problem.code, FORM_ERROR): [problem.message]}
+        message = UI_MESSAGES.get(problem.code, problem.message)
+        errors = {FIELD_FOR_CODE.get(problem.code, FORM_ERROR): [message]}
         return page(FormState(form, values, errors), problem.status)
     message, target = done(data, outcome.response)
     flash(message, "success")
