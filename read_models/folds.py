@@ -8,7 +8,7 @@ Balances are computed here from the summary row, never taken from an event's
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Protocol
@@ -60,7 +60,7 @@ class AccountState:
     last_position: int
 
     @classmethod
-    def from_row(cls, row: Row) -> AccountState:
+    def from_row(cls, row: Mapping[Any, Any]) -> AccountState:
         """The state a stored summary row describes."""
         return cls(**{name: row[name] for name in COLUMNS})
 
