@@ -1,10 +1,9 @@
 """A per-process cache of accounts' committed state, so a command need not replay to decide.
 
-It is trusted optimistically and never needs invalidating across processes:
-- a write decided on a stale entry is refused by the append's compare-and-set
-  (ConcurrencyError); the entry is evicted and the command retried from the store;
-- a refusal decided on a cached entry is re-checked against the stream's version
-  before it is reported (see `AccountRepository.evict_stale`).
+It never needs invalidating across processes: the repository locks the stream and reads
+its version before using an entry, and takes the entry only when it is of that version
+(see `AccountRepository._fetch`). The append's compare-and-set stays the last line of
+defence.
 """
 
 from __future__ import annotations

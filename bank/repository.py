@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -27,22 +28,34 @@ class AccountRepository:
         self._snapshots = snapshots
         self._cache = cache
         self._seen: dict[str, BankAccount] = {}
-        self._from_cache: dict[str, int] = {}
         self.saved: list[BankAccount] = []
 
     def get(self, account_id: str) -> BankAccount:
-        """The current state of an account; AccountNotFound when it has no events."""
-        if account_id in self._seen:
-            return self._seen[account_id]
-        cached = self._cache.get(account_id) if self._cache else None
-        if cached is not None:
-            self._from_cache[account_id] = cached.version
-            self._seen[account_id] = cached
+        """The current state of an account, locked for this transaction; see `get_many`."""
+        return self.get_many([account_id])[0]
+
+    def get_many(self, account_ids: Sequence[str]) -> list[BankAccount]:
+        """Accounts locked for this transaction, in the order asked (AccountNotFound if missing).
+
+        Streams are locked in id order, whatever order the caller asks in, so two opposite
+        transfers queue instead of deadlocking. Writers to one account queue behind its lock
+        rather than racing and retrying.
+        """
+        for account_id in sorted(set(account_ids) - self._seen.keys()):
+            self._seen[account_id] = self._fetch(account_id)
+        return [self._seen[account_id] for account_id in account_ids]
+
+    def _fetch(self, account_id: str) -> BankAccount:
+        """Lock the stream, then take the cached state if it is that version, else load it."""
+        version = self._store.lock_stream(account_id)
+        if version is None:
+            raise AccountNotFound(account_id)
+        cached = self._cache.get(account_id) if self._cache is not None else None
+        if cached is not None and cached.version == version:
             return cached
         account = self._load(account_id)
         if self._cache is not None:
             self._cache.put(account)
-        self._seen[account_id] = account
         return account
 
     def _load(self, account_id: str) -> BankAccount:
@@ -50,21 +63,7 @@ class AccountRepository:
         snapshot = self._snapshots.latest(account_id, BankAccount.SNAPSHOT_FORMAT)
         start = None if snapshot is None else _from_snapshot(snapshot)
         history = self._store.replay_stream(account_id, after_version=start.version if start else 0)
-        if start is None and not history:
-            raise AccountNotFound(account_id)
         return BankAccount.replay(account_id, history, start)
-
-    def evict_stale(self) -> list[str]:
-        """Evict cached accounts this unit of work used whose stream has moved on since."""
-        stale = [
-            account_id
-            for account_id, version in self._from_cache.items()
-            if self._store.stream_version(account_id) != version
-        ]
-        for account_id in stale:
-            if self._cache is not None:
-                self._cache.evict(account_id)
-        return stale
 
     def exists(self, account_id: str) -> bool:
         """Whether any event was ever recorded for the account."""

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from bank.account import BankAccount
 from bank.cache import AccountCache
-from bank.errors import ConcurrencyError, DomainError, IdempotencyKeyReused
+from bank.errors import ConcurrencyError, IdempotencyKeyReused
 from bank.recorded import RecordedEvent
 from bank.repository import snapshot_of
 from bank.store.idempotency import IdempotencyRecord
@@ -100,7 +100,7 @@ class CommandBus:
                     if existing.fingerprint != request_print:
                         raise IdempotencyKeyReused(key)
                     return Outcome(existing.response, replayed=True)
-            result = self._decide(command, uow)
+            result = HANDLERS[type(command)](command, uow)
             recorded = uow.save(context.event_metadata(type(command).__name__, str(uuid4())))
             response = respond(uow.connection, result)
             if key is not None:
@@ -111,17 +111,6 @@ class CommandBus:
             uow.commit()
         self._save_snapshots(due)
         return Outcome(response)
-
-    @staticmethod
-    def _decide(command: Command, uow: UnitOfWork) -> CommandResult:
-        """Run the handler; a refusal made on a stale cached state becomes a retry."""
-        try:
-            return HANDLERS[type(command)](command, uow)
-        except DomainError:
-            stale = uow.accounts.evict_stale()
-            if stale:
-                raise ConcurrencyError(stale[0], "cached version", None) from None
-            raise
 
     def _snapshots_due(self, recorded: list[RecordedEvent], uow: UnitOfWork) -> list[Snapshot]:
         """Snapshots for streams whose version crossed a multiple of `snapshot_every`."""

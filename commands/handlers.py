@@ -59,8 +59,7 @@ def withdraw_money(cmd: WithdrawMoney, uow: UnitOfWork) -> CommandResult:
 def transfer_money(cmd: TransferMoney, uow: UnitOfWork) -> CommandResult:
     """Move money between two accounts; both legs are saved in one append."""
     ensure_distinct(cmd.from_account_id, cmd.to_account_id)
-    source = uow.accounts.get(cmd.from_account_id)
-    destination = uow.accounts.get(cmd.to_account_id)
+    source, destination = uow.accounts.get_many([cmd.from_account_id, cmd.to_account_id])
     transfer_id = f"trf-{uuid4().hex[:20]}"
     transfer(source, destination, cmd.amount, transfer_id, cmd.description)
     return CommandResult((cmd.from_account_id, cmd.to_account_id), transfer_id)

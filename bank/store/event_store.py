@@ -71,6 +71,7 @@ _SELECT_EVENTS = select(
 # times more than executing it (see bench/ and docs/event-store.md).
 _INSERT_EVENTS = insert(events).returning(events.c.position, sort_by_parameter_order=True)
 _STREAM_VERSION = select(streams.c.version).where(streams.c.stream_id == bindparam("sid"))
+_LOCK_STREAM = _STREAM_VERSION.with_for_update()
 _REPLAY_STREAM = (
     select(events.c.event_type, events.c.schema_version, events.c.data)
     .where(
@@ -188,6 +189,13 @@ class EventStore:
     def stream_version(self, stream_id: str) -> int | None:
         """The stream's current version, or None when it has no events."""
         return self._conn.execute(_STREAM_VERSION, {"sid": stream_id}).scalar()
+
+    def lock_stream(self, stream_id: str) -> int | None:
+        """The stream's version, its row locked until commit (PostgreSQL `FOR UPDATE`).
+
+        SQLite needs no row lock: a write transaction there holds the database's write lock.
+        """
+        return self._conn.execute(_LOCK_STREAM, {"sid": stream_id}).scalar()
 
     def read_stream(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -17,6 +18,10 @@ from bank.errors import (
 )
 from bank.events import TransferReceived
 from bank.recorded import RecordedEvent
+from bank.repository import AccountRepository
+from bank.store.engine import WRITE
+from bank.store.event_store import EventStore
+from bank.store.snapshots import SnapshotStore
 from bootstrap import Settings, build_ledger, read_side_publisher
 from commands.bus import CommandBus
 from commands.context import CommandContext
@@ -129,43 +134,66 @@ def test_a_failure_after_the_first_leg_leaves_both_accounts_unchanged(
 
 
 class RacedUnitOfWork(UnitOfWork):
-    """Before saving, lets a rival connection deposit into the same account and commit."""
+    """Before saving, lets a rival connection open the same account id and commit first.
+
+    Writers to an existing account queue on its stream lock and cannot race; opening a
+    new id is where two writers can still meet, at the append's compare-and-set.
+    """
 
     races_left = 0
 
     def save(self, metadata: dict) -> list[RecordedEvent]:
         if RacedUnitOfWork.races_left > 0:
             RacedUnitOfWork.races_left -= 1
-            rival = build_ledger(Settings(snapshot_every=1000), engine=self._engine).bus
-            rival.execute(DepositMoneyFactory(account_id="acc-0", amount=Decimal("1")))
+            rival = build_ledger(Settings(), engine=self._engine).bus
+            rival.execute(OpenAccountFactory(account_id="acc-9", owner_id="rival"))
         return super().save(metadata)
 
 
-def raced_bus(engine: Engine, races: int, max_attempts: int) -> CommandBus:
-    RacedUnitOfWork.races_left = races
+def raced_bus(engine: Engine, max_attempts: int) -> CommandBus:
+    RacedUnitOfWork.races_left = 1
     publish = read_side_publisher()
     return CommandBus(lambda: RacedUnitOfWork(engine, publish), max_attempts=max_attempts)
 
 
 @pytest.mark.postgres_only
-def test_a_command_that_lost_a_race_is_retried_from_a_fresh_load(bus: CommandBus, engine: Engine):
-    open_two(bus)
-    raced_bus(engine, races=2, max_attempts=3).execute(
-        WithdrawMoneyFactory(account_id="acc-0", amount=Decimal("100"))
-    )
-    account = load(engine, "acc-0")
-    assert (account.balance, account.version) == (Decimal("2.00"), 4)
-    assert all_events(engine)[-1].data["balance_after"] == "2.00"
+def test_a_command_that_lost_a_race_is_retried_and_decides_again_on_fresh_state(engine: Engine):
+    with pytest.raises(AccountAlreadyExists):
+        raced_bus(engine, max_attempts=2).execute(
+            OpenAccountFactory(account_id="acc-9", owner_id="me")
+        )
+    assert [e.metadata["command"] for e in all_events(engine)] == ["OpenAccount"]
+    assert all_events(engine)[0].data["owner_id"] == "rival"
 
 
 @pytest.mark.postgres_only
-def test_a_command_that_keeps_losing_reports_the_conflict_and_writes_nothing(
+def test_a_command_out_of_attempts_reports_the_conflict_and_writes_nothing(engine: Engine):
+    with pytest.raises(ConcurrencyError):
+        raced_bus(engine, max_attempts=1).execute(
+            OpenAccountFactory(account_id="acc-9", owner_id="me")
+        )
+    assert [e.data["owner_id"] for e in all_events(engine)] == ["rival"]
+
+
+@pytest.mark.postgres_only
+def test_writers_to_one_account_queue_on_its_lock_instead_of_conflicting(
     bus: CommandBus, engine: Engine
 ):
     open_two(bus)
-    with pytest.raises(ConcurrencyError):
-        raced_bus(engine, races=2, max_attempts=2).execute(
-            WithdrawMoneyFactory(account_id="acc-0", amount=Decimal("5"))
-        )
-    assert [e.event_type for e in all_events(engine)][-2:] == ["MoneyDeposited"] * 2
-    assert load(engine, "acc-0").balance == Decimal("102.00")
+    first = engine.connect().execution_options(**WRITE)
+    first.begin()
+    locked = AccountRepository(EventStore(first), SnapshotStore(first))
+    locked.get("acc-0")
+    done = threading.Event()
+    worker = threading.Thread(
+        target=lambda: (bus.execute(DepositMoneyFactory(account_id="acc-0")), done.set())
+    )
+    worker.start()
+    try:
+        assert not done.wait(0.5), "a second writer went ahead while the stream was locked"
+    finally:
+        first.rollback()
+        first.close()
+        worker.join(10)
+    assert done.is_set()
+    assert bus.retries == 0

@@ -33,6 +33,9 @@ class FakeAccounts:
             raise AccountNotFound(account_id)
         return self.accounts[account_id]
 
+    def get_many(self, account_ids: list[str]) -> list[BankAccount]:
+        return [self.get(account_id) for account_id in account_ids]
+
     def exists(self, account_id: str) -> bool:
         return account_id in self.accounts
 
