@@ -12,7 +12,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -111,14 +110,11 @@ def test_concurrent_deposits_through_two_workers_are_neither_lost_nor_doubled(
                 range(120),
             )
         )
-    succeeded = [status for status, _ in answers].count(200)
-    refusals = {body["error"]["code"] for status, body in answers if status != 200}
     _, account = call(server, "GET", "/api/accounts/hot")
-    assert refusals <= {"concurrency_conflict"}
-    assert succeeded > 0
-    assert Decimal(account["balance"]) == succeeded * Decimal("1.25")
-    assert account["transaction_count"] == 1 + succeeded
-    assert event_count(engine) == 1 + succeeded
+    assert [status for status, _ in answers] == [200] * 120, "writers must queue, not conflict"
+    assert account["balance"] == "150.00"
+    assert account["transaction_count"] == 121
+    assert event_count(engine) == 121
 
 
 def test_concurrent_requests_with_one_idempotency_key_apply_exactly_once(server: str) -> None:
@@ -164,5 +160,5 @@ def test_opposite_transfers_in_parallel_conserve_money_and_do_not_deadlock(serve
         statuses = list(pool.map(transfer, range(60)))
     left = call(server, "GET", "/api/accounts/left")[1]["balance"]
     right = call(server, "GET", "/api/accounts/right")[1]["balance"]
-    assert set(statuses) <= {201, 409}
-    assert Decimal(left) + Decimal(right) == Decimal("1000.00")
+    assert statuses == [201] * 60
+    assert (left, right) == ("500.00", "500.00")
