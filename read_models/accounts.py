@@ -17,6 +17,8 @@ from read_models.tables import AccountTables
 MAX_CACHED_ACCOUNTS = 100_000
 """Summaries a rebuild keeps in memory before writing them out and starting afresh."""
 
+OPENED = AccountOpened.event_type()
+
 _LOAD_CHUNK = 500
 """Account ids per SELECT, well under every driver's bound-parameter limit."""
 
@@ -40,11 +42,11 @@ class AccountWriter:
 
     def project(self, connection: Connection, events: Sequence[Envelope]) -> None:
         """Fold `events` (in position order) and insert their statement lines."""
-        opened = {e.stream_id for e in events if isinstance(e.event, AccountOpened)}
+        opened = {e.stream_id for e in events if e.event_type == OPENED}
         self._load(connection, {e.stream_id for e in events} - self._states.keys() - opened)
         lines = []
         for envelope in events:
-            fold = FOLDS.get(type(envelope.event))
+            fold = FOLDS.get(envelope.event_type)
             if fold is None:
                 continue
             state, line = fold(self._states.get(envelope.stream_id), envelope)

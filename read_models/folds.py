@@ -2,8 +2,12 @@
 
 The live dispatcher and the rebuild both run these same functions (only where rows are
 read and written differs), so the two can never disagree about what an event does.
-Balances are computed here from the summary row, never taken from an event's
-`balance_after`, which schema-1 deposits do not carry.
+
+Folds read an event's data as the audit trail shows it (JSON, upcast to today's schema),
+not the domain object: a rebuild then never builds a million dataclasses it would only
+take apart again (measured: a quarter of the replay's time). Balances are computed from
+the summary row, never taken from an event's `balance_after`, which schema-1 deposits
+do not carry.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 from bank.events import (
@@ -29,7 +34,7 @@ Row = dict[str, Any]
 
 
 class Envelope(Protocol):
-    """What a fold reads of a stored event; `bank.recorded.Envelope` is one."""
+    """What a fold reads of a stored event; `bank.recorded.RecordedEvent` is one."""
 
     @property
     def position(self) -> int: ...
@@ -38,7 +43,9 @@ class Envelope(Protocol):
     @property
     def version(self) -> int: ...
     @property
-    def event(self) -> DomainEvent: ...
+    def event_type(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
     @property
     def recorded_at(self) -> datetime: ...
 
@@ -76,17 +83,21 @@ Fold = Callable[[AccountState | None, Envelope], tuple[AccountState, Row | None]
 """(state before, event) -> (state after, statement line or None)."""
 
 
+def _cents(data: dict[str, Any], field: str) -> int:
+    return to_cents(Decimal(data[field]))
+
+
 def _line(state: AccountState, recorded: Envelope, kind: str, amount: int) -> Row:
-    event: Any = recorded.event
+    data = recorded.data
     return {
         "account_id": state.account_id,
         "version": recorded.version,
         "type": kind,
         "amount_cents": amount,
         "balance_after_cents": state.balance_cents,
-        "description": getattr(event, "description", ""),
-        "transfer_id": getattr(event, "transfer_id", None),
-        "counterparty_account_id": getattr(event, "counterparty_account_id", None),
+        "description": data.get("description", ""),
+        "transfer_id": data.get("transfer_id"),
+        "counterparty_account_id": data.get("counterparty_account_id"),
         "occurred_at": recorded.recorded_at,
     }
 
@@ -94,7 +105,7 @@ def _line(state: AccountState, recorded: Envelope, kind: str, amount: int) -> Ro
 def _existing(state: AccountState | None, recorded: Envelope) -> AccountState:
     if state is None:
         raise LookupError(
-            f"no account summary for {recorded.stream_id!r} before {recorded.event.event_type()} "
+            f"no account summary for {recorded.stream_id!r} before {recorded.event_type} "
             f"v{recorded.version}: the read model misses events, rebuild it"
         )
     return state
@@ -108,12 +119,12 @@ def _advance(state: AccountState, recorded: Envelope) -> AccountState:
 
 def opened(_state: AccountState | None, recorded: Envelope) -> tuple[AccountState, Row]:
     """A new summary, and the opening-deposit line (possibly of zero)."""
-    event: AccountOpened = recorded.event  # type: ignore[assignment]
-    deposit = to_cents(event.initial_deposit)
+    data = recorded.data
+    deposit = _cents(data, "initial_deposit")
     state = AccountState(
         account_id=recorded.stream_id,
-        owner_id=event.owner_id,
-        currency=event.currency,
+        owner_id=data["owner_id"],
+        currency=data["currency"],
         balance_cents=deposit,
         overdraft_limit_cents=0,
         is_active=True,
@@ -131,7 +142,7 @@ def movement(kind: str, sign: int) -> Fold:
 
     def fold(state: AccountState | None, recorded: Envelope) -> tuple[AccountState, Row]:
         state = _existing(state, recorded)
-        amount = to_cents(recorded.event.amount)  # type: ignore[attr-defined]
+        amount = _cents(recorded.data, "amount")
         state.balance_cents += sign * amount
         state.transaction_count += 1
         state.last_transaction_at = recorded.recorded_at
@@ -144,7 +155,7 @@ def movement(kind: str, sign: int) -> Fold:
 def limit_set(state: AccountState | None, recorded: Envelope) -> tuple[AccountState, None]:
     """The overdraft limit changes; no statement line."""
     state = _existing(state, recorded)
-    state.overdraft_limit_cents = to_cents(recorded.event.limit)  # type: ignore[attr-defined]
+    state.overdraft_limit_cents = _cents(recorded.data, "limit")
     return _advance(state, recorded), None
 
 
@@ -155,7 +166,7 @@ def closed(state: AccountState | None, recorded: Envelope) -> tuple[AccountState
     return _advance(state, recorded), None
 
 
-FOLDS: dict[type[DomainEvent], Fold] = {
+_BY_CLASS: dict[type[DomainEvent], Fold] = {
     AccountOpened: opened,
     MoneyDeposited: movement("deposit", +1),
     MoneyWithdrawn: movement("withdrawal", -1),
@@ -164,4 +175,9 @@ FOLDS: dict[type[DomainEvent], Fold] = {
     OverdraftLimitSet: limit_set,
     AccountClosed: closed,
 }
-"""The projector's functions, registered per event type."""
+
+FOLDS: dict[str, Fold] = {cls.event_type(): fold for cls, fold in _BY_CLASS.items()}
+"""The projector's functions, registered per stored event type name."""
+
+HANDLED: frozenset[type[DomainEvent]] = frozenset(_BY_CLASS)
+"""The event classes the projection handles, for the dispatcher."""

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Table
 
 from bank.events import DomainEvent
 from read_models.accounts import AccountWriter, account_checkpoint
-from read_models.folds import FOLDS, Envelope
+from read_models.folds import HANDLED, Envelope
 from read_models.tables import account_tables
 
 
@@ -52,9 +52,7 @@ class Projection(Generic[TS]):
         return self.table_set("")
 
 
-ACCOUNTS = Projection(
-    "accounts", frozenset(FOLDS), account_tables, AccountWriter, account_checkpoint
-)
+ACCOUNTS = Projection("accounts", HANDLED, account_tables, AccountWriter, account_checkpoint)
 
 PROJECTIONS: dict[str, Projection[Any]] = {p.name: p for p in (ACCOUNTS,)}
 """Every projection, by the name `--projection` takes."""
