@@ -15,6 +15,7 @@ from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine
 
+from bank.account import CURRENCY
 from bank.cache import AccountCache
 from bank.store.engine import create_engine
 from commands.bus import CommandBus
@@ -22,6 +23,10 @@ from commands.unit_of_work import Publisher, UnitOfWork
 from read_models.dispatcher import default_dispatcher
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class ConfigurationError(ValueError):
+    """An environment variable the ledger cannot run with."""
 
 
 @dataclass(frozen=True)
@@ -33,17 +38,27 @@ class Settings:
     default_currency: str = "EUR"
     secret_key: str | None = None
 
+    def __post_init__(self) -> None:
+        """Refuse a bad configuration at start-up, not at the first request it breaks."""
+        if self.snapshot_every < 1:
+            raise ConfigurationError("SNAPSHOT_EVERY must be a positive whole number")
+        if not CURRENCY.fullmatch(self.default_currency):
+            raise ConfigurationError(
+                f"DEFAULT_CURRENCY must be three capital letters (ISO 4217), "
+                f"not {self.default_currency!r}"
+            )
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         """Read DATABASE_URL, SNAPSHOT_EVERY, DEFAULT_CURRENCY and SECRET_KEY."""
-        snapshot_every = int(environ.get("SNAPSHOT_EVERY", cls.snapshot_every))
-        if snapshot_every < 1:
-            raise ValueError("SNAPSHOT_EVERY must be a positive whole number")
+        raw_every = environ.get("SNAPSHOT_EVERY", str(cls.snapshot_every))
+        if not raw_every.isascii() or not raw_every.isdigit():
+            raise ConfigurationError(f"SNAPSHOT_EVERY must be a whole number, not {raw_every!r}")
         return cls(
             database_url=environ.get("DATABASE_URL", cls.database_url),
-            snapshot_every=snapshot_every,
+            snapshot_every=int(raw_every),
             default_currency=environ.get("DEFAULT_CURRENCY", cls.default_currency),
-            secret_key=environ.get("SECRET_KEY"),
+            secret_key=environ.get("SECRET_KEY") or None,
         )
 
 
