@@ -308,3 +308,18 @@ def test_every_answer_forbids_framing_sniffing_and_foreign_sources(
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert "default-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_a_description_typed_in_a_form_is_stored_verbatim_spaces_included(
+    client: FlaskClient, open_account: Callable[..., Any]
+) -> None:
+    open_account("a-1", "0")
+    response = post_form(
+        client,
+        "/accounts/a-1",
+        "/accounts/a-1/deposit",
+        {"amount": " 5 ", "description": "  rent  for  May "},
+    )
+    line = client.get("/api/accounts/a-1/transactions?limit=1").get_json()["transactions"][0]
+    assert response.status_code == 303
+    assert line["description"] == "  rent  for  May "

@@ -19,6 +19,8 @@ from web.errors import field_messages, problem_for
 from web.fields import IDEMPOTENCY_KEY
 
 HIDDEN = frozenset({"csrf_token", "idempotency_key"})
+VERBATIM = frozenset({"description"})
+"""Free text, kept as typed (API.md); other fields (ids, amounts) lose stray spaces."""
 FORM_ERROR = "_form"
 
 FIELD_FOR_CODE: dict[str, str] = {
@@ -67,7 +69,9 @@ def submit(
     fixed: Mapping[str, str] | None = None,
 ) -> ResponseReturnValue:
     """Validate the posted form, run its command; redirect (303) with a message, or re-render."""
-    values = {k: v.strip() for k, v in request.form.items() if k not in HIDDEN}
+    values = {
+        k: v if k in VERBATIM else v.strip() for k, v in request.form.items() if k not in HIDDEN
+    }
     try:
         data = schema.load({**{k: v for k, v in values.items() if v}, **(fixed or {})})
         outcome = execute(
