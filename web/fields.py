@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from marshmallow import ValidationError, fields
@@ -79,7 +79,9 @@ class Timestamp(fields.DateTime):
 class Instant(fields.AwareDateTime):
     """A query-string time with an explicit UTC offset, normalised to UTC.
 
-    An unencoded `+` in a query string arrives as a space; it is read back as `+`.
+    An unencoded `+` in a query string arrives as a space; it is read back as `+`. A time
+    whose UTC value falls outside years 1-9999 is still a time: it is clamped to the first
+    (or last) representable instant, before every account (or in the future, hence now).
     """
 
     default_error_messages = {
@@ -94,7 +96,9 @@ class Instant(fields.AwareDateTime):
         try:
             return parsed.astimezone(UTC)
         except OverflowError:
-            raise ValidationError("Must be a time between years 1 and 9999 in UTC.") from None
+            if (parsed.utcoffset() or timedelta(0)) > timedelta(0):
+                return datetime.min.replace(tzinfo=UTC)
+            return datetime.max.replace(tzinfo=UTC)
 
 
 def IdempotencyKey(**kwargs: Any) -> fields.String:  # noqa: N802

@@ -147,6 +147,23 @@ def test_a_time_without_offset_or_unparseable_is_422(
     assert "as_of" in error_details(response)
 
 
+def test_a_time_before_year_1_in_utc_is_before_every_account_so_404(
+    client: FlaskClient, history: list[datetime]
+) -> None:
+    response = balance_at(client, "0001-01-01T00:00:00+01:00")
+    assert response.status_code == 404
+    assert error_code(response) == "account_not_found"
+
+
+def test_a_time_after_year_9999_in_utc_is_in_the_future_so_now(
+    client: FlaskClient, history: list[datetime]
+) -> None:
+    response = balance_at(client, "9999-12-31T23:59:59-14:00")
+    assert response.status_code == 200
+    assert response.get_json()["balance"] == "150.00"
+    assert ISO_UTC.fullmatch(response.get_json()["as_of"])
+
+
 def test_a_time_in_another_offset_or_with_an_unencoded_plus_is_understood(
     client: FlaskClient, history: list[datetime]
 ) -> None:
