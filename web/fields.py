@@ -16,6 +16,8 @@ from web.errors import sentence
 IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,128}")
 """1 to 128 printable ASCII characters (API.md, Commands); also the rule for X-Request-ID."""
 
+ASCII_DIGITS = re.compile(r"[0-9]+")
+
 IF_MATCH = re.compile(r'"([0-9]{1,18})"|\*')
 
 
@@ -99,6 +101,27 @@ class Instant(fields.AwareDateTime):
             if (parsed.utcoffset() or timedelta(0)) > timedelta(0):
                 return datetime.min.replace(tzinfo=UTC)
             return datetime.max.replace(tzinfo=UTC)
+
+
+class WholeNumber(fields.Integer):
+    """A whole number in a query string: ASCII digits only, leading zeros harmless.
+
+    marshmallow's Integer calls `int()`, which also takes `+3`, ` 3` and digits of other
+    scripts (`\u0663`, fullwidth `\uff13`); none of those is a number this API writes.
+    """
+
+    default_error_messages = {
+        "invalid": "Must be a whole number written with the digits 0-9 alone.",
+        "too_large": "Must be a whole number of at most 18 digits.",
+    }
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, str):
+            if not ASCII_DIGITS.fullmatch(value):
+                raise self.make_error("invalid", input=value)
+            if len(value.lstrip("0")) > 18:
+                raise self.make_error("too_large", input=value)
+        return super()._validated(value)
 
 
 def IdempotencyKey(**kwargs: Any) -> fields.String:  # noqa: N802

@@ -14,6 +14,7 @@ from web.fields import (
     IfMatch,
     Instant,
     Timestamp,
+    WholeNumber,
 )
 from web.money_field import Money, MoneyText
 
@@ -79,7 +80,7 @@ class AccountCommandHeaders(CommandHeaders):
 class PageQuery(Schema):
     """Keyset paging."""
 
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    limit = WholeNumber(load_default=50, validate=validate.Range(min=1, max=500))
     cursor = fields.String(validate=validate.Length(min=1))
 
 

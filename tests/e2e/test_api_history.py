@@ -72,6 +72,18 @@ def test_the_statement_pages_newest_first(
         ("limit=0", "limit"),
         ("limit=501", "limit"),
         ("limit=ten", "limit"),
+        ("limit=", "limit"),
+        ("limit=%D9%A3", "limit"),  # ARABIC-INDIC DIGIT THREE
+        ("limit=%EF%BC%93", "limit"),  # FULLWIDTH DIGIT THREE
+        ("limit=%2B3", "limit"),
+        ("limit=-3", "limit"),
+        ("limit=%203", "limit"),
+        ("limit=3%20", "limit"),
+        ("limit=3.0", "limit"),
+        ("limit=3_0", "limit"),
+        ("limit=" + "9" * 5000, "limit"),
+        ("limit=3&limit=4", "limit"),
+        ("limit=3&limit=3", "limit"),
         ("cursor=bogus", "cursor"),
     ],
 )
@@ -83,6 +95,41 @@ def test_a_bad_limit_or_cursor_is_422_naming_it(
     assert response.status_code == 422
     assert error_code(response) == "validation_error"
     assert field in error_details(response)
+
+
+@pytest.mark.parametrize("url", ["/api/accounts", "/api/accounts/a-1/transactions"])
+def test_a_limit_of_ascii_digits_with_leading_zeros_is_read_as_its_value(
+    client: FlaskClient, open_account: Callable[..., Any], url: str
+) -> None:
+    open_account("a-1")
+    open_account("a-2")
+    response = client.get(f"{url}?limit=0001")
+    items = next(v for k, v in response.get_json().items() if k != "next_cursor")
+    assert response.status_code == 200
+    assert len(items) == 1
+
+
+@pytest.mark.parametrize(
+    "query", ["owner_id=a&owner_id=b", "cursor=x&cursor=y", "limit=2&owner_id=a&limit=2"]
+)
+def test_a_query_parameter_given_twice_is_422_naming_it(
+    client: FlaskClient, open_account: Callable[..., Any], query: str
+) -> None:
+    open_account("a-1")
+    response = client.get(f"/api/accounts?{query}")
+    name = query.split("=", 1)[0]
+    assert response.status_code == 422
+    assert error_details(response)[name] == ["Give this parameter once."]
+
+
+def test_an_as_of_given_twice_is_422_naming_it(
+    client: FlaskClient, history: list[datetime]
+) -> None:
+    response = client.get(
+        "/api/accounts/a-1/balance?as_of=2026-01-01T00:00:00Z&as_of=2027-01-01T00:00:00Z"
+    )
+    assert response.status_code == 422
+    assert "as_of" in error_details(response)
 
 
 def test_a_bad_owner_filter_is_422(client: FlaskClient) -> None:

@@ -41,6 +41,18 @@ class LedgerParser(FlaskParser):
         """The strict body; `Body.empty_allowed` schemas also take no body at all."""
         return request_body(empty_allowed=getattr(schema, "empty_allowed", False))
 
+    def load_querystring(self, req: flask.Request, schema: ma.Schema) -> Any:
+        """The query string; a parameter the schema reads, given more than once, is a 422.
+
+        Taking the first (or last) of `limit=3&limit=4` would silently drop what the client
+        also asked for.
+        """
+        names = {f.data_key or name for name, f in schema.fields.items()}
+        repeated = sorted(n for n in names if len(req.args.getlist(n)) > 1)
+        if repeated:
+            raise ma.ValidationError({name: ["Give this parameter once."] for name in repeated})
+        return super().load_querystring(req, schema)
+
     def handle_error(
         self,
         error: ma.ValidationError,
