@@ -10,7 +10,7 @@ from flask import Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from bank.errors import DomainError
+from bank.errors import DomainError, VersionMismatch
 from queries.pages import InvalidCursor, InvalidLimit
 from queries.temporal import InvalidTimestamp
 
@@ -117,15 +117,26 @@ def problem_for(exc: BaseException) -> Problem:
     if isinstance(exc, RequestRefused):
         return exc.problem
     if isinstance(exc, DomainError) and exc.code in STATUS_BY_CODE:
+        message = _domain_message(exc)
         field_name = DETAIL_FIELD.get(type(exc))
-        details = {field_name: [sentence(str(exc))]} if field_name else None
-        return Problem(STATUS_BY_CODE[exc.code], exc.code, sentence(str(exc)), details)
+        details = {field_name: [message]} if field_name else None
+        return Problem(STATUS_BY_CODE[exc.code], exc.code, message, details)
     if isinstance(exc, CSRFError):
         return Problem(400, "csrf_failed", "The form's security token is missing or invalid.")
     if isinstance(exc, HTTPException) and exc.code is not None and exc.code < 500:
         return _http_problem(exc)
     log.error("unhandled error", exc_info=exc)
     return Problem(500, "internal_error", MESSAGES[500])
+
+
+def _domain_message(exc: DomainError) -> str:
+    if isinstance(exc, VersionMismatch):
+        # The expected version may be a stand-in for an ETag that names none (`"01"`).
+        return (
+            f'The account is at version {exc.actual} (ETag "{exc.actual}"), not the one '
+            "If-Match names; read it again before retrying."
+        )
+    return sentence(str(exc))
 
 
 def _http_problem(exc: HTTPException) -> Problem:

@@ -18,7 +18,14 @@ IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,128}")
 
 ASCII_DIGITS = re.compile(r"[0-9]+")
 
-IF_MATCH = re.compile(r'"([0-9]{1,18})"|\*')
+IF_MATCH = re.compile(r'"([0-9]+)"|\*')
+"""API.md's If-Match: the strong ETag `"<version>"` (any quoted digits are well formed) or `*`."""
+
+NO_VERSION = -1
+"""What a well-formed ETag that is no account's ETag (`"01"`, 40 digits) expects: versions
+count from 1, so it matches none and the command is refused with 412, like any stale ETag."""
+
+MAX_VERSION_DIGITS = 19
 
 
 def whole(regex: re.Pattern[str], error: str) -> Callable[[str], None]:
@@ -142,10 +149,18 @@ class IfMatch(fields.String):
 
 
 def expected_version(header: str | None) -> int | None:
-    """The version an If-Match header names; None for `*` or no header; ValueError otherwise."""
+    """The version an If-Match header names; None for `*` or no header; ValidationError else.
+
+    ETags compare as strings: `"01"` is not the ETag of version 1, so it names no version.
+    """
     if header is None:
         return None
     match = IF_MATCH.fullmatch(header.strip())
     if match is None:
         raise ValidationError('If-Match must be a version in double quotes, such as "3", or *.')
-    return int(match.group(1)) if match.group(1) else None
+    digits = match.group(1)
+    if digits is None:
+        return None
+    if len(digits) > MAX_VERSION_DIGITS or digits != str(int(digits)):
+        return NO_VERSION
+    return int(digits)
