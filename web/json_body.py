@@ -1,4 +1,4 @@
-"""Strict JSON request bodies: exact Decimals, no NaN, no duplicate keys, one canonical form.
+"""Strict JSON request bodies: exact numbers, no NaN, no duplicate keys, one canonical form.
 
 The standard `json` module would turn `12.10` into a binary float and accept the bare
 tokens `NaN` and `Infinity`; a ledger must do neither.
@@ -13,13 +13,27 @@ from typing import Any
 from web.errors import RequestRefused
 
 
+class JsonNumber(Decimal):
+    """A JSON number as an exact Decimal that remembers how the client wrote it."""
+
+    __slots__ = ("text",)
+
+    text: str
+
+    def __new__(cls, text: str) -> JsonNumber:
+        """The number `text` spells (`10`, `10.00`, `1e1` are three spellings of ten)."""
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
 def parse_object(raw: bytes) -> dict[str, Any]:
-    """The body as a JSON object whose numbers are Decimals; 400 for anything else."""
+    """The body as a JSON object whose numbers are JsonNumbers; 400 for anything else."""
     try:
         value = json.loads(
             raw.decode("utf-8"),
-            parse_float=Decimal,
-            parse_int=Decimal,
+            parse_float=JsonNumber,
+            parse_int=JsonNumber,
             parse_constant=_refuse_constant,
             object_pairs_hook=_unique_keys,
         )
@@ -29,18 +43,30 @@ def parse_object(raw: bytes) -> dict[str, Any]:
         raise RequestRefused.bad_request(f"The body is not valid JSON: {exc}.") from None
     if not isinstance(value, dict):
         raise RequestRefused.bad_request("The body must be a JSON object.")
-    canonical(value)
+    try:
+        json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        raise RequestRefused.bad_request("The body holds an unpaired UTF-16 surrogate.") from None
     return value
 
 
 def canonical(value: Any) -> str:
-    """One text for equal requests (sorted keys, no spaces); 400 for unpaired surrogates."""
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise RequestRefused.bad_request("The body holds an unpaired UTF-16 surrogate.") from None
-    return text
+    """One text per JSON document, whatever its whitespace and key order.
+
+    Types and the spelling of numbers count: `10`, `"10"` and `10.00` are three documents.
+    Strings count by value (`"\\u00e9"` and `"é"` are one). Meant for validated bodies,
+    which are shallow.
+    """
+    if isinstance(value, dict):
+        members = (f"{canonical(key)}:{canonical(value[key])}" for key in sorted(value))
+        return "{" + ",".join(members) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(canonical(item) for item in value) + "]"
+    if isinstance(value, JsonNumber):
+        return value.text
+    if isinstance(value, Decimal):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _refuse_constant(token: str) -> None:

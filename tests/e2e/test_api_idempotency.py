@@ -66,6 +66,45 @@ def test_the_same_key_with_another_body_is_409_idempotency_key_reused(
     assert event_count() == before
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ('{"amount": 10}', '{"amount": "10"}'),
+        ('{"amount": "10"}', '{"amount": 10}'),
+        ('{"amount": "10"}', '{"amount": "10.00"}'),
+        ('{"amount": 10}', '{"amount": 10.00}'),
+        ('{"amount": 100}', '{"amount": 1e2}'),
+        ('{"amount": 1e2}', '{"amount": 1E2}'),
+        ('{"amount": 5}', '{"amount": 5, "description": ""}'),
+    ],
+)
+def test_the_same_key_with_another_spelling_of_the_body_is_409(
+    client: FlaskClient, event_count: Callable[[], int], first: str, second: str
+) -> None:
+    """Same body means the same JSON document: types and number spelling count."""
+    deposit = "/api/accounts/a-1/deposits"
+    client.post(deposit, data=first, content_type="application/json", headers=KEY)
+    before = event_count()
+    response = client.post(deposit, data=second, content_type="application/json", headers=KEY)
+    assert response.status_code == 409
+    assert error_code(response) == "idempotency_key_reused"
+    assert event_count() == before
+
+
+def test_the_same_body_with_other_whitespace_and_key_order_is_a_repeat(
+    client: FlaskClient, event_count: Callable[[], int]
+) -> None:
+    deposit = "/api/accounts/a-1/deposits"
+    first = '{"amount": 10.50, "description": "caf\u00e9"}'
+    second = '\n{ "description" :"café",\t"amount":10.50 }  '
+    client.post(deposit, data=first, content_type="application/json", headers=KEY)
+    before = event_count()
+    repeat = client.post(deposit, data=second, content_type="application/json", headers=KEY)
+    assert repeat.status_code == 200
+    assert repeat.headers["Idempotent-Replayed"] == "true"
+    assert event_count() == before
+
+
 def test_the_same_key_on_another_route_is_409_idempotency_key_reused(client: FlaskClient) -> None:
     client.post("/api/accounts/a-1/deposits", json={"amount": 5}, headers=KEY)
     response = client.post("/api/accounts/a-2/deposits", json={"amount": 5}, headers=KEY)
