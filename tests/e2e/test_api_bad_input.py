@@ -6,6 +6,7 @@ import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -220,6 +221,28 @@ def test_a_hostile_owner_filter_is_422_and_leaks_nothing(client: FlaskClient, ow
     response = client.get("/api/accounts", query_string={"owner_id": owner})
     assert response.status_code == 422
     assert "owner_id" in error_details(response)
+
+
+@pytest.mark.usefixtures("accounts")
+@pytest.mark.parametrize(
+    "case",
+    [
+        amount_refused(DEPOSIT, '"150"'),
+        amount_refused(LIMIT, "150", "limit"),
+        amount_refused(OPEN, '"150.00"', "initial_deposit"),
+    ],
+    ids=["amount", "limit", "initial_deposit"],
+)
+def test_the_edge_refuses_amounts_by_the_domains_own_bounds(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, case: Bad
+) -> None:
+    """bank.money holds the one maximum: lowering it is felt at the edge, field by field."""
+    monkeypatch.setattr("bank.money.MAX_AMOUNT", Decimal("100.00"))
+    response = client.open(
+        case.path, method=case.method, data=case.body, content_type=case.content_type
+    )
+    assert response.status_code == 422
+    assert case.field in error_details(response)
 
 
 def test_an_unexpected_failure_is_a_500_that_says_nothing_of_internals(
