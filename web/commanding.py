@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -12,11 +13,16 @@ from flask import g, request
 from commands.bus import Outcome, Responder
 from commands.context import CommandContext
 from commands.messages import Command
-from web.fields import IDEMPOTENCY_KEY
 from web.json_body import canonical
 from web.ledger import current_ledger
 
 REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID = re.compile(r"[\x20-\x7e]{1,128}")
+"""A caller's request id we keep and echo: 1 to 128 printable ASCII characters.
+
+The same rule as Idempotency-Key's by choice (safe in a header and a log line), not by
+necessity: either may change alone.
+"""
 
 
 def execute(
@@ -48,7 +54,7 @@ def request_id() -> str:
     """The caller's X-Request-ID when it is 1-128 printable ASCII characters, else a new one."""
     if "request_id" not in g:
         offered = request.headers.get(REQUEST_ID_HEADER, "")
-        g.request_id = offered if IDEMPOTENCY_KEY.fullmatch(offered) else str(uuid.uuid4())
+        g.request_id = offered if REQUEST_ID.fullmatch(offered) else str(uuid.uuid4())
     value: str = g.request_id
     return value
 

@@ -14,7 +14,7 @@ from bank.text import MAX_DESCRIPTION, InvalidDescription, description_text
 from web.errors import sentence
 
 IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,128}")
-"""1 to 128 printable ASCII characters (API.md, Commands); also the rule for X-Request-ID."""
+"""1 to 128 printable ASCII characters (API.md, Commands)."""
 
 ASCII_DIGITS = re.compile(r"[0-9]+")
 

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
 
@@ -35,6 +36,21 @@ def test_without_a_usable_request_id_the_server_makes_one(client: FlaskClient) -
     oversized = client.get("/api/health", headers={"X-Request-ID": "r" * 129})
     assert uuid.UUID(plain.headers["X-Request-ID"])
     assert uuid.UUID(oversized.headers["X-Request-ID"])
+
+
+@pytest.mark.parametrize("offered", ["r" * 128, "~ a b!", "x"])
+def test_a_request_id_of_1_to_128_printable_ascii_characters_is_kept(
+    client: FlaskClient, offered: str
+) -> None:
+    response = client.get("/api/health", headers={"X-Request-ID": offered})
+    assert response.headers["X-Request-ID"] == offered
+
+
+@pytest.mark.parametrize("offered", ["tab\there", "caf\u00e9", "r" * 129])
+def test_a_request_id_with_other_characters_is_replaced(client: FlaskClient, offered: str) -> None:
+    header = ("X-Request-ID", offered.encode().decode("latin-1"))
+    response = client.get("/api/health", headers=[header])
+    assert uuid.UUID(response.headers["X-Request-ID"])
 
 
 def test_error_answers_carry_a_request_id_too(client: FlaskClient) -> None:
