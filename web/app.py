@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
+from collections.abc import Mapping
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from bootstrap import Ledger, Settings, build_ledger
+from bootstrap import ConfigurationError, Ledger, Settings, build_ledger
 from web.api import BLUEPRINTS, register_api
 from web.errors import render_problem
 from web.headers import install_response_headers
@@ -19,14 +21,36 @@ from web.ui.filters import install_filters
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
 
 
-def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -> Flask:
-    """Build the app from `settings` (the environment when None) and, optionally, a ready ledger."""
+def create_app(
+    settings: Settings | None = None,
+    ledger: Ledger | None = None,
+    *,
+    secure_cookies: bool | None = None,
+) -> Flask:
+    """Build the app from `settings` (the environment when None) and, optionally, a ready ledger.
+
+    The session cookie (it carries the forms' CSRF secret) is HttpOnly and SameSite=Lax.
+    `secure_cookies` adds `Secure`, so that browsers send it over HTTPS only; when None it
+    comes from SESSION_COOKIE_SECURE (`true`/`false`, default false, because `serve` speaks
+    plain HTTP). Behind TLS set SESSION_COOKIE_SECURE=true, or start gunicorn with
+    `'web:create_app(secure_cookies=True)'`.
+    """
     if settings is None:
         settings = ledger.settings if ledger is not None else Settings.from_env()
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=_secret_key(settings), MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
+    app.config.update(
+        SECRET_KEY=_secret_key(settings),
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=(
+            _secure_cookies_from_env() if secure_cookies is None else secure_cookies
+        ),
+    )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["ledger"] = ledger if ledger is not None else build_ledger(settings)
     csrf = CSRFProtect(app)
@@ -50,3 +74,13 @@ def _secret_key(settings: Settings) -> str:
         "across restarts and across several workers; set SECRET_KEY in production."
     )
     return secrets.token_hex(32)
+
+
+def _secure_cookies_from_env(environ: Mapping[str, str] = os.environ) -> bool:
+    """SESSION_COOKIE_SECURE as a yes or no; anything else stops the start, loudly."""
+    raw = environ.get("SESSION_COOKIE_SECURE", "").strip().lower()
+    if raw in TRUE_WORDS:
+        return True
+    if raw in FALSE_WORDS:
+        return False
+    raise ConfigurationError(f"SESSION_COOKIE_SECURE must be true or false, not {raw!r}")

@@ -10,7 +10,9 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from bootstrap import ConfigurationError, Ledger, Settings
 from tests.e2e.support import KEY_FIELD, csrf_token
+from web import create_app
 
 
 def post_form(
@@ -323,3 +325,35 @@ def test_a_description_typed_in_a_form_is_stored_verbatim_spaces_included(
     line = client.get("/api/accounts/a-1/transactions?limit=1").get_json()["transactions"][0]
     assert response.status_code == 303
     assert line["description"] == "  rent  for  May "
+
+
+def test_the_session_cookie_is_httponly_and_samesite_lax_and_not_secure_by_default(
+    client: FlaskClient,
+) -> None:
+    cookie = client.get("/").headers["Set-Cookie"]
+    assert cookie.startswith("session=")
+    assert "; HttpOnly" in cookie
+    assert "; SameSite=Lax" in cookie
+    assert "; Secure" not in cookie
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+def test_the_session_cookie_can_be_made_secure_for_https(
+    settings: Settings, ledger: Ledger, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    if how == "environment":
+        monkeypatch.setenv("SESSION_COOKIE_SECURE", "true")
+        app = create_app(settings, ledger=ledger)
+    else:
+        app = create_app(settings, ledger=ledger, secure_cookies=True)
+    cookie = app.test_client().get("/").headers["Set-Cookie"]
+    assert "; Secure" in cookie
+    assert "; SameSite=Lax" in cookie
+
+
+def test_a_session_cookie_setting_that_is_not_a_yes_or_no_stops_the_start(
+    settings: Settings, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "maybe")
+    with pytest.raises(ConfigurationError, match="SESSION_COOKIE_SECURE"):
+        create_app(settings, ledger=ledger)
