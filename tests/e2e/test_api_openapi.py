@@ -84,3 +84,45 @@ def test_the_document_is_openapi_3_and_covers_every_route_of_the_contract(
         "GET /api/accounts/{account_id}/events",
         "GET /api/health",
     }
+
+
+COMMAND = {400, 409, 413, 422}
+ON_ACCOUNT = COMMAND | {404, 412}
+DOCUMENTED_REFUSALS: dict[str, tuple[set[int], set[str]]] = {
+    "POST /api/accounts": (COMMAND, {"account_exists"}),
+    "POST /api/accounts/{account_id}/deposits": (ON_ACCOUNT, {"account_closed"}),
+    "POST /api/accounts/{account_id}/withdrawals": (
+        ON_ACCOUNT,
+        {"account_closed", "insufficient_funds"},
+    ),
+    "PUT /api/accounts/{account_id}/overdraft-limit": (ON_ACCOUNT, {"account_closed"}),
+    "POST /api/accounts/{account_id}/close": (ON_ACCOUNT, {"account_closed", "account_not_empty"}),
+    "POST /api/transfers": (COMMAND | {404}, {"account_closed", "insufficient_funds"}),
+    "GET /api/accounts": ({422}, set()),
+    "GET /api/accounts/{account_id}": ({404}, set()),
+    "GET /api/accounts/{account_id}/transactions": ({404, 422}, set()),
+    "GET /api/accounts/{account_id}/balance": ({404, 422}, set()),
+    "GET /api/accounts/{account_id}/events": ({404}, set()),
+    "GET /api/health": ({503}, set()),
+}
+"""API.md's refusals per route: the error statuses, and the business 409s besides the
+`concurrency_conflict` and `idempotency_key_reused` every command can meet."""
+
+
+@pytest.mark.parametrize("operation", sorted(DOCUMENTED_REFUSALS))
+def test_the_document_lists_every_refusal_api_md_gives_each_route_in_the_error_shape(
+    client: FlaskClient, operation: str
+) -> None:
+    method, path = operation.split(" ")
+    document = client.get("/api/openapi.json").get_json()
+    responses = document["paths"][path][method.lower()]["responses"]
+    statuses, conflicts = DOCUMENTED_REFUSALS[operation]
+    refusals = {int(s) for s in responses if s != "default" and not s.startswith("2")}
+    assert refusals == statuses
+    for status in statuses:
+        schema = responses[str(status)]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/Error"}
+    if 409 in statuses:
+        described = responses["409"]["description"]
+        for code in conflicts | {"concurrency_conflict", "idempotency_key_reused"}:
+            assert code in described

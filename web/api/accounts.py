@@ -17,6 +17,7 @@ from commands.messages import (
 from queries.accounts import AccountSummary, account_summary, list_accounts
 from queries.pages import Page
 from web.api.blueprint import ApiBlueprint
+from web.api.refusals import COMMAND, ON_ACCOUNT
 from web.api.replies import ETAG_DOC, LOCATION_DOC, account_reply, etag, run
 from web.errors import RequestRefused
 from web.fields import expected_version
@@ -51,6 +52,7 @@ def refuse_malformed_if_match() -> None:
 @blp.arguments(OpenAccountBody)
 @blp.arguments(CommandHeaders, location="headers")
 @blp.response(201, AccountSchema, headers={"ETag": ETAG_DOC, "Location": LOCATION_DOC})
+@blp.refuses(*COMMAND, "account_exists")
 def open_account(body: dict[str, Any], headers: dict[str, Any]) -> Response:
     """Open an account, under the id the client chose or a generated one."""
     command = OpenAccount(**{"currency": current_ledger().settings.default_currency, **body})
@@ -60,6 +62,7 @@ def open_account(body: dict[str, Any], headers: dict[str, Any]) -> Response:
 @blp.route("", methods=["GET"])
 @blp.arguments(AccountListQuery, location="query")
 @blp.response(200, AccountListSchema)
+@blp.refuses("invalid")
 def list_all(query: dict[str, Any]) -> Page[AccountSummary]:
     """List accounts (one owner's, or all) in the order they were opened."""
     return list_accounts(read_connection(), **query)
@@ -67,6 +70,7 @@ def list_all(query: dict[str, Any]) -> Page[AccountSummary]:
 
 @blp.route("/<account_id>", methods=["GET"])
 @blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
+@blp.refuses("account_not_found")
 @account_in_path
 def get_account(account_id: str) -> tuple[AccountSummary, dict[str, str]]:
     """Read one account, with its version as the ETag."""
@@ -78,6 +82,7 @@ def get_account(account_id: str) -> tuple[AccountSummary, dict[str, str]]:
 @blp.arguments(MovementBody)
 @blp.arguments(AccountCommandHeaders, location="headers")
 @blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
+@blp.refuses(*ON_ACCOUNT)
 @account_in_path
 def deposit(body: dict[str, Any], headers: dict[str, Any], account_id: str) -> Response:
     """Pay money into an account."""
@@ -91,6 +96,7 @@ def deposit(body: dict[str, Any], headers: dict[str, Any], account_id: str) -> R
 @blp.arguments(MovementBody)
 @blp.arguments(AccountCommandHeaders, location="headers")
 @blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
+@blp.refuses(*ON_ACCOUNT, "insufficient_funds")
 @account_in_path
 def withdraw(body: dict[str, Any], headers: dict[str, Any], account_id: str) -> Response:
     """Pay money out of an account, within its overdraft limit."""
@@ -104,6 +110,7 @@ def withdraw(body: dict[str, Any], headers: dict[str, Any], account_id: str) -> 
 @blp.arguments(OverdraftLimitBody)
 @blp.arguments(AccountCommandHeaders, location="headers")
 @blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
+@blp.refuses(*ON_ACCOUNT)
 @account_in_path
 def set_overdraft_limit(body: dict[str, Any], headers: dict[str, Any], account_id: str) -> Response:
     """Set how far below zero the balance may go."""
@@ -117,6 +124,7 @@ def set_overdraft_limit(body: dict[str, Any], headers: dict[str, Any], account_i
 @blp.arguments(CloseBody, required=False)
 @blp.arguments(AccountCommandHeaders, location="headers")
 @blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
+@blp.refuses(*ON_ACCOUNT, "account_not_empty")
 @account_in_path
 def close(_body: dict[str, Any], headers: dict[str, Any], account_id: str) -> Response:
     """Close an account whose balance is zero."""

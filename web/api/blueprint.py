@@ -12,8 +12,10 @@ from flask_smorest import Blueprint
 from webargs.core import is_json
 from webargs.flaskparser import FlaskParser
 
+from web.api.refusals import described_by_status
 from web.errors import RequestRefused, field_messages
 from web.json_body import parse_object
+from web.schemas import ErrorSchema
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,9 +72,19 @@ class LedgerParser(FlaskParser):
 
 
 class ApiBlueprint(Blueprint):  # type: ignore[misc]
-    """A flask-smorest blueprint that parses with `LedgerParser`."""
+    """A flask-smorest blueprint that parses with `LedgerParser` and documents refusals."""
 
     ARGUMENTS_PARSER = LedgerParser()
+
+    def refuses(self, *reasons: str) -> Callable[[F], F]:
+        """Document each status `reasons` (keys of `REFUSALS`) answer with, in the error shape."""
+
+        def document(view: F) -> F:
+            for status, description in described_by_status(reasons).items():
+                view = self.alt_response(status, schema=ErrorSchema, description=description)(view)
+            return view
+
+        return document
 
     if TYPE_CHECKING:  # flask-smorest has no type hints: the signatures this package relies on
 

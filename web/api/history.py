@@ -19,6 +19,7 @@ blp = ApiBlueprint("history", __name__, url_prefix="/api/accounts", description=
 @blp.route("/<account_id>/transactions", methods=["GET"])
 @blp.arguments(PageQuery, location="query")
 @blp.response(200, StatementSchema)
+@blp.refuses("invalid", "account_not_found")
 @account_in_path
 def transactions(query: dict[str, Any], account_id: str) -> Page[StatementLine]:
     """The statement, newest line first, in pages."""
@@ -28,6 +29,7 @@ def transactions(query: dict[str, Any], account_id: str) -> Page[StatementLine]:
 @blp.route("/<account_id>/balance", methods=["GET"])
 @blp.arguments(BalanceQuery, location="query")
 @blp.response(200, BalanceSchema)
+@blp.refuses("invalid", "account_not_found")
 @account_in_path
 def balance(query: dict[str, Any], account_id: str) -> BalanceAsOf:
     """The balance replayed from the event store as it stood at `as_of` (default: now)."""
@@ -36,6 +38,7 @@ def balance(query: dict[str, Any], account_id: str) -> BalanceAsOf:
 
 @blp.route("/<account_id>/events", methods=["GET"])
 @blp.response(200, AuditTrailSchema)
+@blp.refuses("account_not_found")
 @account_in_path
 def events(account_id: str) -> dict[str, Any]:
     """The audit trail: every event of the account, oldest first."""
