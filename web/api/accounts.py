@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, request
@@ -9,6 +10,7 @@ from marshmallow import ValidationError
 
 from commands.messages import (
     CloseAccount,
+    Command,
     DepositMoney,
     OpenAccount,
     SetOverdraftLimit,
@@ -16,7 +18,7 @@ from commands.messages import (
 )
 from queries.accounts import AccountSummary, account_summary, list_accounts
 from queries.pages import Page
-from web.api.blueprint import ApiBlueprint
+from web.api.blueprint import ApiBlueprint, F
 from web.api.refusals import COMMAND, ON_ACCOUNT
 from web.api.replies import ETAG_DOC, LOCATION_DOC, account_reply, etag, run
 from web.errors import RequestRefused
@@ -28,6 +30,7 @@ from web.schemas import (
     AccountListQuery,
     AccountListSchema,
     AccountSchema,
+    Body,
     CloseBody,
     CommandHeaders,
     MovementBody,
@@ -78,55 +81,53 @@ def get_account(account_id: str) -> tuple[AccountSummary, dict[str, str]]:
     return account, {"ETag": etag(account.version)}
 
 
-@blp.route("/<account_id>/deposits", methods=["POST"])
-@blp.arguments(MovementBody)
-@blp.arguments(AccountCommandHeaders, location="headers")
-@blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
-@blp.refuses(*ON_ACCOUNT)
-@account_in_path
+def account_command(
+    rule: str, body: type[Body], *refusals: str, method: str = "POST"
+) -> Callable[[F], F]:
+    """Route, parse and document a command on one account; the view gets body and headers.
+
+    Every such command reads If-Match and Idempotency-Key, answers with the account and
+    its ETag, and can meet the ON_ACCOUNT refusals besides `refusals`.
+    """
+
+    def register(view: F) -> F:
+        view = account_in_path(view)  # innermost: 400 and 422 come before 404 (API.md)
+        view = blp.refuses(*ON_ACCOUNT, *refusals)(view)
+        view = blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})(view)
+        view = blp.arguments(AccountCommandHeaders, location="headers")(view)
+        view = blp.arguments(body, required=not body.empty_allowed)(view)
+        return blp.route(rule, methods=[method])(view)
+
+    return register
+
+
+def apply_to_account(
+    command: Callable[..., Command], account_id: str, body: dict[str, Any], headers: dict[str, Any]
+) -> Response:
+    """Run `command` on the account with the body's fields and If-Match's expected version."""
+    version = headers.get("expected_version")
+    return run(command(account_id, **body, expected_version=version), account_reply(200), headers)
+
+
+@account_command("/<account_id>/deposits", MovementBody)
 def deposit(body: dict[str, Any], headers: dict[str, Any], account_id: str) -> Response:
     """Pay money into an account."""
-    version = headers.get("expected_version")
-    return run(
-        DepositMoney(account_id, **body, expected_version=version), account_reply(200), headers
-    )
+    return apply_to_account(DepositMoney, account_id, body, headers)
 
 
-@blp.route("/<account_id>/withdrawals", methods=["POST"])
-@blp.arguments(MovementBody)
-@blp.arguments(AccountCommandHeaders, location="headers")
-@blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
-@blp.refuses(*ON_ACCOUNT, "insufficient_funds")
-@account_in_path
+@account_command("/<account_id>/withdrawals", MovementBody, "insufficient_funds")
 def withdraw(body: dict[str, Any], headers: dict[str, Any], account_id: str) -> Response:
     """Pay money out of an account, within its overdraft limit."""
-    version = headers.get("expected_version")
-    return run(
-        WithdrawMoney(account_id, **body, expected_version=version), account_reply(200), headers
-    )
+    return apply_to_account(WithdrawMoney, account_id, body, headers)
 
 
-@blp.route("/<account_id>/overdraft-limit", methods=["PUT"])
-@blp.arguments(OverdraftLimitBody)
-@blp.arguments(AccountCommandHeaders, location="headers")
-@blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
-@blp.refuses(*ON_ACCOUNT)
-@account_in_path
+@account_command("/<account_id>/overdraft-limit", OverdraftLimitBody, method="PUT")
 def set_overdraft_limit(body: dict[str, Any], headers: dict[str, Any], account_id: str) -> Response:
     """Set how far below zero the balance may go."""
-    command = SetOverdraftLimit(
-        account_id, **body, expected_version=headers.get("expected_version")
-    )
-    return run(command, account_reply(200), headers)
+    return apply_to_account(SetOverdraftLimit, account_id, body, headers)
 
 
-@blp.route("/<account_id>/close", methods=["POST"])
-@blp.arguments(CloseBody, required=False)
-@blp.arguments(AccountCommandHeaders, location="headers")
-@blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
-@blp.refuses(*ON_ACCOUNT, "account_not_empty")
-@account_in_path
-def close(_body: dict[str, Any], headers: dict[str, Any], account_id: str) -> Response:
+@account_command("/<account_id>/close", CloseBody, "account_not_empty")
+def close(body: dict[str, Any], headers: dict[str, Any], account_id: str) -> Response:
     """Close an account whose balance is zero."""
-    command = CloseAccount(account_id, expected_version=headers.get("expected_version"))
-    return run(command, account_reply(200), headers)
+    return apply_to_account(CloseAccount, account_id, body, headers)
