@@ -156,3 +156,21 @@ def test_a_key_of_128_printable_characters_is_accepted(client: FlaskClient) -> N
         "/api/accounts/a-1/deposits", json={"amount": 5}, headers={"Idempotency-Key": key}
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("post", "/api/accounts/a-1/deposits", {"amount": 0}, "amount"),
+        ("put", "/api/accounts/a-1/overdraft-limit", {}, "limit"),
+        ("post", "/api/accounts/a-1/close", {"reason": "x"}, "reason"),
+        ("post", "/api/accounts", {"owner_id": "o"}, "initial_deposit"),
+        ("post", "/api/transfers", {"from_account_id": "a-1", "amount": 1}, "to_account_id"),
+    ],
+)
+def test_an_invalid_body_and_an_invalid_key_are_reported_together(
+    client: FlaskClient, method: str, path: str, body: dict[str, Any], field: str
+) -> None:
+    response = getattr(client, method)(path, json=body, headers={"Idempotency-Key": "x" * 129})
+    assert response.status_code == 422
+    assert set(error_details(response)) == {field, "Idempotency-Key"}

@@ -15,7 +15,7 @@ from webargs.flaskparser import FlaskParser
 from web.api.refusals import described_by_status
 from web.errors import RequestRefused, field_messages
 from web.json_body import parse_object
-from web.schemas import ErrorSchema
+from web.schemas import CommandHeaders, ErrorSchema
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,10 +64,16 @@ class LedgerParser(FlaskParser):
         error_status_code: int | None,
         error_headers: Any,
     ) -> NoReturn:
-        """A 422 `validation_error` naming each field."""
+        """A 422 `validation_error` naming each field, the command's headers' too."""
+        by_location = cast(dict[str, Any], error.messages)
         details: dict[str, list[str]] = {}
-        for by_field in cast(dict[str, Any], error.messages).values():  # nested by location
+        for by_field in by_location.values():
             details.update(field_messages(by_field))
+        if "json" in by_location:
+            # Headers are parsed after the body, so a bad body would hide a bad header; every
+            # route with a body is a command, and every command reads CommandHeaders.
+            headers = CommandHeaders(unknown=ma.EXCLUDE)
+            details.update(field_messages(headers.validate(self.load_headers(req, headers))))
         raise RequestRefused.invalid(details)
 
 
