@@ -15,15 +15,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, func, select, text
+from sqlalchemy import Connection, Engine, Table, text
 from tqdm import tqdm
 
 from bank.store.engine import WRITE
-from bank.store.schema import events
+from bank.store.event_store import EventStore
 from read_models.feed import StoredEvent, read_batch
 from read_models.projection import Projection, Writer
 
 DEFAULT_BATCH_SIZE = 10_000
+MAX_PASSES = 3
 
 Target = tuple[Projection[Any], Any]
 """A projection and the scratch table set it is being replayed into."""
@@ -60,13 +61,11 @@ def replay(
                     _drop(conn, scratch.tables)
                     for table in scratch.tables:
                         table.create(conn)
-                total = conn.execute(select(func.count()).select_from(events)).scalar_one()
             writers = [p.writer(scratch) for p, scratch in targets]
-            with tqdm(
-                total=total, unit="event", desc=suffix.strip("_"), disable=not show_progress
-            ) as bar:
+            with tqdm(unit="event", desc=suffix.strip("_"), disable=not show_progress) as bar:
                 progress = _Progress(bar)
-                _bulk(conn, writers, progress, batch_size)
+                with engine.connect() as reader:
+                    _bulk(reader, conn, writers, progress, batch_size)
                 with conn.begin():
                     _lock_appends(conn)
                     _catch_up(conn, writers, progress, batch_size)
@@ -86,6 +85,11 @@ class _Progress:
     position: int = 0
     events: int = 0
 
+    def expect(self, head: int) -> None:
+        """Set the bar's total to reach `head` (positions may skip, so it can overshoot)."""
+        self.bar.total = max(self.bar.total or 0, self.events + head - self.position)
+        self.bar.refresh()
+
     def advance(self, batch: list[StoredEvent]) -> None:
         self.bar.update(len(batch))
         self.events += len(batch)
@@ -93,21 +97,43 @@ class _Progress:
             self.position = batch[-1].position
 
 
-def _bulk(conn: Connection, writers: Sequence[Writer], progress: _Progress, size: int) -> None:
-    """Replay batch by batch, one short transaction each, up to the head as it was read."""
-    while True:
-        with conn.begin():
-            batch = _project_batch(conn, writers, progress.position, size)
-            if len(batch) < size:
-                _flush(conn, writers)
-        progress.advance(batch)
-        if len(batch) < size:
-            return
+def _bulk(
+    reader: Connection,
+    conn: Connection,
+    writers: Sequence[Writer],
+    progress: _Progress,
+    size: int,
+) -> None:
+    """Replay in passes, each up to the head as it stood when the pass began.
+
+    A pass never chases the head (busy writers could keep it going forever); another
+    pass starts while more than a batch has committed meanwhile, at most MAX_PASSES,
+    so the locked catch-up is left little to do. Batches are read outside the write
+    transaction: on SQLite a replay holding the write lock while it read would take it
+    again the instant it let go, and starve the commands waiting in their busy handler.
+    """
+    for pass_ in range(MAX_PASSES):
+        with reader.begin():
+            head = EventStore(reader).head_position()
+        if pass_ and head - progress.position <= size:
+            break
+        progress.expect(head)
+        while progress.position < head:
+            with reader.begin():
+                batch = read_batch(reader, progress.position, size)
+            if not batch:
+                break
+            with conn.begin():
+                _project(conn, writers, batch)
+            progress.advance(batch)
+    with conn.begin():
+        _flush(conn, writers)
 
 
 def _catch_up(conn: Connection, writers: Sequence[Writer], progress: _Progress, size: int) -> None:
     """Apply what committed since, in the caller's (locked) transaction."""
-    while batch := _project_batch(conn, writers, progress.position, size):
+    while batch := read_batch(conn, progress.position, size):
+        _project(conn, writers, batch)
         progress.advance(batch)
     _flush(conn, writers)
 
@@ -117,13 +143,9 @@ def _drop(conn: Connection, tables: Sequence[Table]) -> None:
         table.drop(conn, checkfirst=True)
 
 
-def _project_batch(
-    conn: Connection, writers: Sequence[Writer], position: int, batch_size: int
-) -> list[StoredEvent]:
-    batch = read_batch(conn, position, batch_size)
+def _project(conn: Connection, writers: Sequence[Writer], batch: list[StoredEvent]) -> None:
     for writer in writers:
         writer.project(conn, batch)
-    return batch
 
 
 def _flush(conn: Connection, writers: Sequence[Writer]) -> None:

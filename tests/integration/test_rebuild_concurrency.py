@@ -1,4 +1,4 @@
-"""Rebuilding while commands commit, on PostgreSQL: nothing lost, nothing doubled."""
+"""Rebuilding while commands commit: nothing lost, nothing doubled."""
 
 from __future__ import annotations
 
@@ -29,8 +29,6 @@ from tests.factories import (
     TransferMoneyFactory,
     WithdrawMoneyFactory,
 )
-
-pytestmark = pytest.mark.postgres_only
 
 MOVEMENTS = [
     "AccountOpened",
@@ -69,8 +67,10 @@ def movement_events(conn: Connection) -> int:
 
 
 def test_a_rebuild_while_other_threads_keep_committing_ends_equal_to_a_fresh_replay(
-    engine: Engine, bus: CommandBus
+    engine: Engine, bus: CommandBus, dialect: str
 ):
+    """PostgreSQL commits alongside every rebuild; SQLite's busy handler promises no
+    fairness, so there commands slip in between the rebuild's short transactions."""
     ids = [f"acc-{i}" for i in range(8)]
     for account_id in ids:
         bus.execute(OpenAccountFactory(account_id=account_id, initial_deposit=Decimal(1000)))
@@ -93,6 +93,7 @@ def test_a_rebuild_while_other_threads_keep_committing_ends_equal_to_a_fresh_rep
             with contextlib.suppress(DomainError):
                 bus.execute(command)
                 applied.append(command)
+            time.sleep(0.001)  # a busy ledger, not a denial of service: the rebuild gets turns
 
     writers = [threading.Thread(target=keep_committing, args=(seed,)) for seed in range(4)]
     for writer in writers:
@@ -108,13 +109,15 @@ def test_a_rebuild_while_other_threads_keep_committing_ends_equal_to_a_fresh_rep
         stop.set()
         for writer in writers:
             writer.join()
-    assert all(committed_meanwhile), committed_meanwhile
+    overlapped = [n > 0 for n in committed_meanwhile]
+    assert all(overlapped) if dialect == "postgresql" else any(overlapped), committed_meanwhile
     assert verify_projections(engine) == []
     with engine.connect() as conn:
         lines = conn.execute(select(func.count()).select_from(LIVE.lines)).scalar_one()
         assert lines == movement_events(conn)
 
 
+@pytest.mark.postgres_only
 def test_a_command_that_drew_its_position_before_the_rebuild_and_commits_after_is_kept(
     engine: Engine, bus: CommandBus, settings: Settings
 ):
