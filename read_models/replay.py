@@ -1,12 +1,13 @@
 """Replaying the event store into scratch tables, for rebuild and verify alike.
 
-Two phases. The bulk phase reads events in position order, one short transaction per
-batch, so commands keep committing meanwhile (on SQLite each batch holds the write lock
-only briefly). The catch-up phase then takes the append lock (`LOCK TABLE events IN
-EXCLUSIVE MODE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), applies whatever committed
-since, and hands the transaction to `finish` (swap or compare) before anyone can append
-again. Appends commit in position order (see `bank.store.event_store`), so reading by
-position never skips an event that commits late: nothing is lost, nothing doubled.
+Two phases. The bulk phase reads events in position order, one batch and one short
+transaction at a time, so commands keep committing meanwhile and memory holds one batch
+(plus the projections' per-account state). The catch-up phase then takes the append lock
+(`LOCK TABLE events IN EXCLUSIVE MODE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite),
+applies whatever committed since, and hands that transaction to `finish` (swap, or
+compare) before anyone can append again. Appends commit in position order (see
+`bank.store.event_store`), so a reader going by position never skips an event that
+commits late: nothing is lost, nothing doubled.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ class _Progress:
         self.bar.refresh()
 
     def advance(self, batch: list[StoredEvent]) -> None:
+        """Count a batch as applied."""
         self.bar.update(len(batch))
         self.events += len(batch)
         if batch:

@@ -18,9 +18,10 @@ from bank.repository import AccountRepository
 from bank.store.engine import WRITE
 from bank.store.event_store import EventStore
 from bank.store.snapshots import SnapshotStore
+from bench.seed import seed_store
 from commands.bus import CommandBus
 from commands.messages import Command
-from queries.accounts import account_summary
+from queries.accounts import account_summary, list_accounts
 from read_models.accounts import AccountWriter
 from read_models.feed import read_batch
 from read_models.rebuild import rebuild_projections
@@ -209,3 +210,18 @@ def test_a_writer_that_forgets_summaries_beyond_its_cache_replays_the_same_rows(
 def test_an_unknown_projection_name_is_refused(engine: Engine):
     with pytest.raises(KeyError, match="nonsense"):
         rebuild_projections(engine, ["nonsense"])
+
+
+def test_a_seeded_million_event_store_in_miniature_replays_into_consistent_read_models(
+    engine: Engine,
+):
+    written = seed_store(engine, accounts=9, events_per_account=23, chunk=4)
+    report = rebuild_projections(engine, batch_size=50)
+    assert report.events == written == 9 * 23
+    with engine.connect() as conn:
+        repository = AccountRepository(EventStore(conn), SnapshotStore(conn))
+        for account_id in ["bench-0000000", "bench-0000008"]:
+            summary, account = account_summary(conn, account_id), repository.as_of(account_id)
+            assert (summary.balance, summary.version) == (account.balance, 23)
+        assert all(a.balance >= 0 for a in list_accounts(conn, limit=500).items)
+    assert verify_projections(engine) == []
