@@ -56,7 +56,7 @@ def list_accounts(
         stmt = stmt.where(_SUMMARIES.c.owner_id == owner_id)
     if cursor is not None:
         opened_at, account_id = decode_cursor(cursor, (str, str))
-        stmt = stmt.where(tuple_(*order) > tuple_(_timestamp(str(opened_at)), account_id))
+        stmt = stmt.where(tuple_(*order) > (_timestamp(str(opened_at)), account_id))
     page = paginate(
         conn.execute(stmt).all(), limit, lambda row: [row.opened_at.isoformat(), row.account_id]
     )
