@@ -1,56 +1,147 @@
-"""The AccountProjection's writer: runs the folds against one table set with Core statements."""
+"""The AccountProjection's writers: effects applied to one table set with Core statements.
+
+`LiveWriter` keeps the live tables inside each command's transaction in as few round
+trips as the arithmetic allows: one UPDATE ... RETURNING for the summary, one INSERT for
+the line. `ReplayWriter` serves rebuilds: summaries in memory, lines in bulk.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Select, Update, bindparam, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Connection,
+    Insert,
+    Update,
+    and_,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 
-from bank.events import AccountOpened
+from bank.store.types import UTCDateTime
 from read_models.bulk import insert_rows
-from read_models.folds import FOLDS, AccountState, Envelope
+from read_models.effects import EFFECTS, OPENED, Effect, Envelope
+from read_models.summary import AccountState, missing_summary, statement_line
 from read_models.tables import AccountTables
 
 MAX_CACHED_ACCOUNTS = 100_000
 """Summaries a rebuild keeps in memory before writing them out and starting afresh."""
 
-OPENED = AccountOpened.event_type()
-
 _LOAD_CHUNK = 500
 """Account ids per SELECT, well under every driver's bound-parameter limit."""
 
 
-class AccountWriter:
-    """Applies events to one AccountTables set, holding touched summaries until `flush`.
+class LiveWriter:
+    """Applies each event straight to the tables: no read before write."""
 
-    Live, the dispatcher uses one writer per event: load the row, fold, write it back.
-    A rebuild keeps one writer for the whole replay: summaries stay in memory (at most
-    `max_cached` of them; beyond that they are written and forgotten), and each batch's
-    statement lines go out in one bulk insert.
+    def __init__(self, tables: AccountTables) -> None:
+        self._tables = tables
+        self._insert, self._update = _live_statements(tables)
+
+    def project(self, connection: Connection, events: Sequence[Envelope]) -> None:
+        """Apply `events`, in position order, in the caller's transaction."""
+        lines = []
+        for envelope in events:
+            effect_of = EFFECTS.get(envelope.event_type)
+            if effect_of is None:
+                continue
+            effect = effect_of(envelope.data)
+            if envelope.event_type == OPENED:
+                state = AccountState.open(envelope)
+                line = state.apply(envelope, effect)
+                connection.execute(self._insert, state.as_row())
+            else:
+                balance = connection.execute(self._update, _update_params(envelope, effect))
+                balance_after = balance.scalar()
+                if balance_after is None:
+                    raise missing_summary(envelope)
+                line = statement_line(envelope, effect, balance_after) if effect.line_type else None
+            if line is not None:
+                lines.append(line)
+        insert_rows(connection, self._tables.lines, lines)
+
+    def flush(self, connection: Connection) -> None:
+        """Nothing is held back."""
+
+
+@cache
+def _live_statements(tables: AccountTables) -> tuple[Insert, Update]:
+    """Built once per table set: constructing a Core statement costs more than running it.
+
+    The UPDATE is `AccountState.apply` as one statement, returning the balance after.
+    """
+    s = tables.summaries
+    return insert(s), (
+        update(s)
+        .where(s.c.account_id == bindparam("key"))
+        .values(
+            balance_cents=s.c.balance_cents + bindparam("delta", type_=BigInteger),
+            transaction_count=s.c.transaction_count + bindparam("moves", type_=BigInteger),
+            last_transaction_at=func.coalesce(
+                bindparam("moved_at", type_=UTCDateTime), s.c.last_transaction_at
+            ),
+            overdraft_limit_cents=func.coalesce(
+                bindparam("limit", type_=BigInteger), s.c.overdraft_limit_cents
+            ),
+            is_active=and_(s.c.is_active, bindparam("stays_active", type_=Boolean)),
+            version=bindparam("new_version"),
+            last_position=bindparam("position"),
+        )
+        .returning(s.c.balance_cents)
+    )
+
+
+def _update_params(envelope: Envelope, effect: Effect) -> dict[str, Any]:
+    moves = effect.line_type is not None
+    return {
+        "key": envelope.stream_id,
+        "delta": effect.delta_cents,
+        "moves": int(moves),
+        "moved_at": envelope.recorded_at if moves else None,
+        "limit": effect.overdraft_limit_cents,
+        "stays_active": not effect.closes,
+        "new_version": envelope.version,
+        "position": envelope.position,
+    }
+
+
+class ReplayWriter:
+    """Applies events in memory, holding touched summaries until `flush`.
+
+    One writer serves a whole replay: summaries stay in memory (at most `max_cached`;
+    beyond that they are written and forgotten, and read back when needed), and each
+    batch's statement lines go out in one bulk insert.
     """
 
     def __init__(self, tables: AccountTables, max_cached: int = MAX_CACHED_ACCOUNTS) -> None:
         self._tables = tables
-        self._statements = _statements(tables)
         self._max_cached = max_cached
         self._states: dict[str, AccountState] = {}
         self._stored: set[str] = set()
         self._dirty: set[str] = set()
 
     def project(self, connection: Connection, events: Sequence[Envelope]) -> None:
-        """Fold `events` (in position order) and insert their statement lines."""
+        """Apply `events` (in position order) and insert their statement lines."""
         opened = {e.stream_id for e in events if e.event_type == OPENED}
         self._load(connection, {e.stream_id for e in events} - self._states.keys() - opened)
         lines = []
         for envelope in events:
-            fold = FOLDS.get(envelope.event_type)
-            if fold is None:
+            effect_of = EFFECTS.get(envelope.event_type)
+            if effect_of is None:
                 continue
-            state, line = fold(self._states.get(envelope.stream_id), envelope)
-            self._states[envelope.stream_id] = state
+            if envelope.event_type == OPENED:
+                self._states[envelope.stream_id] = AccountState.open(envelope)
+            state = self._states.get(envelope.stream_id)
+            if state is None:
+                raise missing_summary(envelope)
+            line = state.apply(envelope, effect_of(envelope.data))
             self._dirty.add(envelope.stream_id)
             if line is not None:
                 lines.append(line)
@@ -62,41 +153,26 @@ class AccountWriter:
 
     def flush(self, connection: Connection) -> None:
         """Write every summary changed since the last flush: INSERT new ones, UPDATE others."""
+        summaries = self._tables.summaries
         new = [self._states[i].as_row() for i in self._dirty - self._stored]
         changed = [_keyed(self._states[i].as_row()) for i in self._dirty & self._stored]
         if new:
-            connection.execute(self._statements.insert, new)
+            connection.execute(insert(summaries), new)
         if changed:
-            connection.execute(self._statements.update, changed)
+            by_key = update(summaries).where(summaries.c.account_id == bindparam("key"))
+            connection.execute(by_key, changed)
         self._stored |= self._dirty
         self._dirty.clear()
 
     def _load(self, connection: Connection, account_ids: Iterable[str]) -> None:
+        summaries = self._tables.summaries
         wanted = sorted(account_ids)
         for start in range(0, len(wanted), _LOAD_CHUNK):
             chunk = wanted[start : start + _LOAD_CHUNK]
-            for row in connection.execute(self._statements.load, {"ids": chunk}).mappings():
+            rows = connection.execute(select(summaries).where(summaries.c.account_id.in_(chunk)))
+            for row in rows.mappings():
                 self._states[row["account_id"]] = AccountState.from_row(row)
                 self._stored.add(row["account_id"])
-
-
-@dataclass(frozen=True)
-class _Statements:
-    """Built once per table set: constructing a Core statement costs more than running it."""
-
-    load: Select[Any]
-    insert: Insert
-    update: Update
-
-
-@cache
-def _statements(tables: AccountTables) -> _Statements:
-    summaries = tables.summaries
-    return _Statements(
-        load=select(summaries).where(summaries.c.account_id.in_(bindparam("ids", expanding=True))),
-        insert=insert(summaries),
-        update=update(summaries).where(summaries.c.account_id == bindparam("key")),
-    )
 
 
 def _keyed(row: dict[str, Any]) -> dict[str, Any]:

@@ -55,10 +55,9 @@ class Dispatcher:
 
 def live_projector(projection: Projection[Any]) -> Projector:
     """A projection as the dispatcher runs it: each event folded into the live tables."""
-    live = projection.live
+    writer = projection.live_writer(projection.live)
 
     def handle(connection: Connection, event: RecordedEvent) -> None:
-        writer = projection.writer(live)
         writer.project(connection, [event])
         writer.flush(connection)
 

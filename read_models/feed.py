@@ -35,7 +35,7 @@ _BATCH = (
 
 @dataclass(frozen=True, slots=True)
 class StoredEvent:
-    """An event's data (today's schema) and where it sits in the log: a `folds.Envelope`."""
+    """An event's data (today's schema) and where it sits in the log: an `effects.Envelope`."""
 
     position: int
     stream_id: str

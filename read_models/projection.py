@@ -9,8 +9,8 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy import Connection, Table
 
 from bank.events import DomainEvent
-from read_models.accounts import AccountWriter, account_checkpoint
-from read_models.folds import HANDLED, Envelope
+from read_models.accounts import LiveWriter, ReplayWriter, account_checkpoint
+from read_models.effects import HANDLED, Envelope
 from read_models.tables import account_tables
 
 
@@ -38,12 +38,15 @@ TS = TypeVar("TS", bound=TableSet)
 
 @dataclass(frozen=True)
 class Projection(Generic[TS]):
-    """A read model: its tables under any suffix, its writer and its checkpoint."""
+    """A read model: its tables under any suffix, its writers and its checkpoint."""
 
     name: str
     handles: frozenset[type[DomainEvent]]
     table_set: Callable[[str], TS]
-    writer: Callable[[TS], Writer]
+    live_writer: Callable[[TS], Writer]
+    """Applies a command's events to the live tables, in the command's transaction."""
+    replay_writer: Callable[[TS], Writer]
+    """Applies the whole log, batch by batch, to scratch tables."""
     checkpoint: Callable[[Connection, TS], int]
 
     @property
@@ -52,7 +55,9 @@ class Projection(Generic[TS]):
         return self.table_set("")
 
 
-ACCOUNTS = Projection("accounts", HANDLED, account_tables, AccountWriter, account_checkpoint)
+ACCOUNTS = Projection(
+    "accounts", HANDLED, account_tables, LiveWriter, ReplayWriter, account_checkpoint
+)
 
 PROJECTIONS: dict[str, Projection[Any]] = {p.name: p for p in (ACCOUNTS,)}
 """Every projection, by the name `--projection` takes."""

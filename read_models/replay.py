@@ -62,7 +62,7 @@ def replay(
                     _drop(conn, scratch.tables)
                     for table in scratch.tables:
                         table.create(conn)
-            writers = [p.writer(scratch) for p, scratch in targets]
+            writers = [p.replay_writer(scratch) for p, scratch in targets]
             with tqdm(unit="event", desc=suffix.strip("_"), disable=not show_progress) as bar:
                 progress = _Progress(bar)
                 with engine.connect() as reader:

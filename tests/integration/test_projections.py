@@ -6,11 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 
 from bank.errors import AccountClosed, InsufficientFunds
 from bank.events import MoneyDeposited
 from bank.recorded import RecordedEvent
+from bank.store.engine import WRITE
 from bootstrap import Settings, build_ledger
 from commands.bus import CommandBus
 from queries.accounts import AccountSummary, account_summary
@@ -19,6 +20,7 @@ from queries.statements import StatementLine, statement
 from read_models.dispatcher import Dispatcher, ProjectionError, Projector, live_projector
 from read_models.projection import ACCOUNTS
 from read_models.rebuild import rebuild_projections
+from read_models.tables import LIVE
 from read_models.verify import verify_projections
 from tests.factories import (
     CloseAccountFactory,
@@ -223,3 +225,20 @@ def test_the_checkpoint_is_the_position_of_the_last_event_applied(engine: Engine
     newest = max(e.position for account in ("a", "b") for e in history(engine, account))
     with engine.connect() as conn:
         assert ACCOUNTS.checkpoint(conn, ACCOUNTS.live) == newest
+
+
+def test_an_event_for_an_account_missing_from_the_read_model_is_refused_until_a_rebuild(
+    engine: Engine, bus: CommandBus
+):
+    bus.execute(OpenAccountFactory(account_id="a"))
+    summaries = LIVE.summaries
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        conn.execute(delete(summaries).where(summaries.c.account_id == "a"))
+    events_before = event_count(engine)
+    with pytest.raises(ProjectionError) as caught:
+        bus.execute(DepositMoneyFactory(account_id="a"))
+    assert "misses events, rebuild it" in str(caught.value.__cause__)
+    assert event_count(engine) == events_before
+    rebuild_projections(engine)
+    bus.execute(DepositMoneyFactory(account_id="a", amount=Decimal("1.00")))
+    assert summary(engine, "a").balance == Decimal("101.00")

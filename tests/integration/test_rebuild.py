@@ -22,7 +22,7 @@ from bench.seed import seed_store
 from commands.bus import CommandBus
 from commands.messages import Command
 from queries.accounts import account_summary, list_accounts
-from read_models.accounts import AccountWriter
+from read_models.accounts import ReplayWriter
 from read_models.feed import read_batch
 from read_models.rebuild import rebuild_projections
 from read_models.tables import LIVE, account_tables, metadata
@@ -192,7 +192,7 @@ def test_a_writer_that_forgets_summaries_beyond_its_cache_replays_the_same_rows(
     scratch = account_tables("_tiny_cache")
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         scratch.summaries.metadata.create_all(conn)
-        writer = AccountWriter(scratch, max_cached=1)
+        writer = ReplayWriter(scratch, max_cached=1)
         position = 0
         while batch := read_batch(conn, position, 2):
             writer.project(conn, batch)
