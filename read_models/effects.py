@@ -12,10 +12,9 @@ to take them apart again. Balances come from the summary, never from an event's
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from bank.events import (
     AccountClosed,
@@ -49,9 +48,11 @@ class Envelope(Protocol):
     def recorded_at(self) -> datetime: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Effect:
-    """One event's change to its account's summary, and the statement line it adds."""
+class Effect(NamedTuple):
+    """One event's change to its account's summary, and the statement line it adds.
+
+    A named tuple, not a dataclass: a rebuild makes one per event, and tuples are cheap.
+    """
 
     line_type: str | None = None
     """The statement line's type when money moved (a transaction), else None."""
