@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -20,6 +20,11 @@ class TableSet(Protocol):
     @property
     def tables(self) -> Sequence[Table]:
         """Every table of the set, in creation order."""
+        ...
+
+    @property
+    def append_only(self) -> Mapping[str, str]:
+        """Names of tables whose rows never change once written, with their position column."""
         ...
 
 

@@ -51,7 +51,11 @@ def replay(
     batch_size: int = DEFAULT_BATCH_SIZE,
     show_progress: bool = False,
 ) -> Replayed[R]:
-    """Replay every event into fresh `suffix` tables, `finish` under the append lock, clean up."""
+    """Replay every event into fresh `suffix` tables, then `finish` under the append lock.
+
+    The scratch tables outlive a successful replay, for the caller to swap in or to
+    compare and drop (`drop_scratch`); a failed one drops them.
+    """
     if batch_size < 1:
         raise ValueError("batch size must be at least 1")
     targets = [(p, p.table_set(suffix)) for p in projections]
@@ -72,10 +76,16 @@ def replay(
                     _catch_up(conn, writers, progress, batch_size)
                     outcome = finish(conn, targets)
             return Replayed(progress.events, progress.position, outcome)
-    finally:
-        with engine.connect().execution_options(**WRITE) as conn, conn.begin():
-            for _projection, scratch in targets:
-                _drop(conn, scratch.tables)
+    except BaseException:
+        drop_scratch(engine, targets)
+        raise
+
+
+def drop_scratch(engine: Engine, targets: Sequence[Target]) -> None:
+    """Drop what is left of the scratch tables (nothing, once a swap took them over)."""
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        for _projection, scratch in targets:
+            _drop(conn, scratch.tables)
 
 
 @dataclass

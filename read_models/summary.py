@@ -89,6 +89,7 @@ def statement_line(envelope: Envelope, effect: Effect, balance_after_cents: int)
         "transfer_id": data.get("transfer_id"),
         "counterparty_account_id": data.get("counterparty_account_id"),
         "occurred_at": envelope.recorded_at,
+        "position": envelope.position,
     }
 
 

@@ -7,7 +7,7 @@ can live beside the live one and take its names over at the swap.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -46,6 +46,12 @@ class AccountTables:
         """Every table of the set, in creation order."""
         return (self.summaries, self.lines)
 
+    @property
+    def append_only(self) -> Mapping[str, str]:
+        """Tables whose rows never change once written, and the column holding the position
+        of the event that wrote each row (verify compares them without blocking commands)."""
+        return {self.lines.name: "position"}
+
 
 @cache
 def account_tables(suffix: str = "") -> AccountTables:
@@ -81,6 +87,7 @@ def account_tables(suffix: str = "") -> AccountTables:
         Column("transfer_id", String(64), nullable=True),
         Column("counterparty_account_id", String(128), nullable=True),
         Column("occurred_at", UTCDateTime, nullable=False),
+        Column("position", BigInteger, nullable=False),
         PrimaryKeyConstraint("account_id", "version"),
     )
     return AccountTables(summaries, lines)

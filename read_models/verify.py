@@ -1,19 +1,21 @@
 """`manage.py verify-projections`: replay into scratch tables and compare them with the live ones.
 
-The comparison runs in the database (`EXCEPT` both ways, under the append lock, so no
-command can slip in between), and only the differing rows come back to Python.
+Comparisons run in the database (`EXCEPT` both ways) and only differing rows come back to
+Python. Tables whose rows change are compared under the append lock, so no command slips
+in between; append-only tables (statement lines) after it, up to the position the replay
+reached, so that a large store does not hold up commands for the whole comparison.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, select
 
 from read_models.projection import projections_named
-from read_models.replay import DEFAULT_BATCH_SIZE, Target, replay
+from read_models.replay import DEFAULT_BATCH_SIZE, Target, drop_scratch, replay
 
 SCRATCH_SUFFIX = "_verify"
 MAX_REPORTED = 50
@@ -52,20 +54,29 @@ class Difference:
         return f"{where}: {changes}"
 
 
-def compare(conn: Connection, live: Table, replayed: Table) -> list[Difference]:
-    """The rows of `live` and `replayed` that differ, paired up by primary key."""
-    only_live = select(*live.c).except_(select(*replayed.c)).limit(MAX_REPORTED)
-    only_replayed = select(*replayed.c).except_(select(*live.c)).limit(MAX_REPORTED)
+def compare(
+    conn: Connection, live: Table, replayed: Table, up_to: tuple[str, int] | None = None
+) -> list[Difference]:
+    """The rows of `live` and `replayed` that differ, paired up by primary key.
+
+    `up_to` (column, position) leaves out rows written by events after that position.
+    """
+    live_rows, replayed_rows = select(*live.c), select(*replayed.c)
+    if up_to is not None:
+        column, position = up_to
+        live_rows = live_rows.where(live.c[column] <= position)
+        replayed_rows = replayed_rows.where(replayed.c[column] <= position)
     key_columns = [column.name for column in live.primary_key]
 
-    def by_key(rows: Sequence[Any]) -> dict[tuple[Any, ...], RowDict]:
-        return {tuple(row[c] for c in key_columns): dict(row) for row in rows}
+    def differing(rows: Any, others: Any) -> dict[tuple[Any, ...], RowDict]:
+        found = conn.execute(rows.except_(others).limit(MAX_REPORTED)).mappings()
+        return {tuple(row[c] for c in key_columns): dict(row) for row in found}
 
-    live_rows = by_key(conn.execute(only_live).mappings().all())
-    replayed_rows = by_key(conn.execute(only_replayed).mappings().all())
+    only_live = differing(live_rows, replayed_rows)
+    only_replayed = differing(replayed_rows, live_rows)
     return [
-        Difference(live.name, key, live_rows.get(key), replayed_rows.get(key))
-        for key in sorted(live_rows.keys() | replayed_rows.keys())
+        Difference(live.name, key, only_live.get(key), only_replayed.get(key))
+        for key in sorted(only_live.keys() | only_replayed.keys())
     ]
 
 
@@ -78,19 +89,37 @@ def verify_projections(
     """Every difference between the live read models and a fresh replay; empty when equal."""
     projections = projections_named(names)
 
-    def compare_all(conn: Connection, targets: Sequence[Target]) -> list[Difference]:
+    def compare_changing(conn: Connection, targets: Sequence[Target]) -> list[Difference]:
         return [
             difference
-            for projection, scratch in targets
-            for live, fresh in zip(projection.live.tables, scratch.tables, strict=True)
+            for live, fresh, column in _pairs(targets)
+            if column is None
             for difference in compare(conn, live, fresh)
         ]
 
-    return replay(
-        engine,
-        projections,
-        SCRATCH_SUFFIX,
-        compare_all,
-        batch_size=batch_size,
-        show_progress=show_progress,
-    ).outcome
+    targets = [(p, p.table_set(SCRATCH_SUFFIX)) for p in projections]
+    try:
+        replayed = replay(
+            engine,
+            projections,
+            SCRATCH_SUFFIX,
+            compare_changing,
+            batch_size=batch_size,
+            show_progress=show_progress,
+        )
+        with engine.connect() as conn:
+            return replayed.outcome + [
+                difference
+                for live, fresh, column in _pairs(targets)
+                if column is not None
+                for difference in compare(conn, live, fresh, (column, replayed.position))
+            ]
+    finally:
+        drop_scratch(engine, targets)
+
+
+def _pairs(targets: Sequence[Target]) -> Iterator[tuple[Table, Table, str | None]]:
+    """Each live table, its replayed twin, and its position column if it is append-only."""
+    for projection, scratch in targets:
+        for live, fresh in zip(projection.live.tables, scratch.tables, strict=True):
+            yield live, fresh, projection.live.append_only.get(live.name)

@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("transfer_id", sa.String(64), nullable=True),
         sa.Column("counterparty_account_id", sa.String(128), nullable=True),
         sa.Column("occurred_at", UTCDateTime(), nullable=False),
+        sa.Column("position", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("account_id", "version", name="pk_statement_lines"),
     )
 

@@ -6,7 +6,7 @@ import contextlib
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
 import pytest
@@ -17,6 +17,7 @@ from bank.recorded import RecordedEvent
 from bank.store.schema import events
 from bootstrap import Settings, build_ledger
 from commands.bus import CommandBus
+from commands.messages import Command
 from queries.accounts import account_summary
 from queries.statements import statement
 from read_models.dispatcher import default_dispatcher
@@ -66,11 +67,12 @@ def movement_events(conn: Connection) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def test_a_rebuild_while_other_threads_keep_committing_ends_equal_to_a_fresh_replay(
-    engine: Engine, bus: CommandBus, dialect: str
-):
-    """PostgreSQL commits alongside every rebuild; SQLite's busy handler promises no
-    fairness, so there commands slip in between the rebuild's short transactions."""
+@contextlib.contextmanager
+def commands_committing(bus: CommandBus, threads: int = 4) -> Iterator[list[Command]]:
+    """Writer threads moving money between eight accounts until the block ends.
+
+    Yields the list of commands applied so far, which grows meanwhile.
+    """
     ids = [f"acc-{i}" for i in range(8)]
     for account_id in ids:
         bus.execute(OpenAccountFactory(account_id=account_id, initial_deposit=Decimal(1000)))
@@ -95,26 +97,45 @@ def test_a_rebuild_while_other_threads_keep_committing_ends_equal_to_a_fresh_rep
                 applied.append(command)
             time.sleep(0.001)  # a busy ledger, not a denial of service: the rebuild gets turns
 
-    writers = [threading.Thread(target=keep_committing, args=(seed,)) for seed in range(4)]
+    writers = [threading.Thread(target=keep_committing, args=(seed,)) for seed in range(threads)]
     for writer in writers:
         writer.start()
     try:
         wait_until(lambda: len(applied) >= 200, seconds=60)
-        committed_meanwhile = []
-        for _ in range(3):
-            before = len(applied)
-            rebuild_projections(engine, batch_size=7)
-            committed_meanwhile.append(len(applied) - before)
+        yield applied
     finally:
         stop.set()
         for writer in writers:
             writer.join()
+
+
+def test_a_rebuild_while_other_threads_keep_committing_ends_equal_to_a_fresh_replay(
+    engine: Engine, bus: CommandBus, dialect: str
+):
+    """PostgreSQL commits alongside every rebuild; SQLite's busy handler promises no
+    fairness, so there commands slip in between the rebuild's short transactions."""
+    committed_meanwhile = []
+    with commands_committing(bus) as applied:
+        for _ in range(3):
+            before = len(applied)
+            rebuild_projections(engine, batch_size=7)
+            committed_meanwhile.append(len(applied) - before)
     overlapped = [n > 0 for n in committed_meanwhile]
     assert all(overlapped) if dialect == "postgresql" else any(overlapped), committed_meanwhile
     assert verify_projections(engine) == []
     with engine.connect() as conn:
         lines = conn.execute(select(func.count()).select_from(LIVE.lines)).scalar_one()
         assert lines == movement_events(conn)
+
+
+def test_verify_while_commands_commit_reports_no_difference_that_is_not_there(
+    engine: Engine, bus: CommandBus
+):
+    with commands_committing(bus) as applied:
+        before = len(applied)
+        reports = [verify_projections(engine, batch_size=7) for _ in range(3)]
+        assert len(applied) > before
+    assert reports == [[], [], []]
 
 
 @pytest.mark.postgres_only
