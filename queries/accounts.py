@@ -52,15 +52,19 @@ def list_accounts(
 ) -> Page[AccountSummary]:
     """Accounts (of one owner, or all) by opening time then id, `limit` at a time."""
     limit = page_size(limit)
+    scope = f"accounts:{'*' if owner_id is None else owner_id}"  # '*' is no owner id
     order = (_SUMMARIES.c.opened_at, _SUMMARIES.c.account_id)
     stmt = select(_SUMMARIES).order_by(*order).limit(limit + 1)
     if owner_id is not None:
         stmt = stmt.where(_SUMMARIES.c.owner_id == owner_id)
     if cursor is not None:
-        opened_at, account_id = decode_cursor(cursor, (str, str))
+        opened_at, account_id = decode_cursor(cursor, (str, str), scope)
         stmt = stmt.where(tuple_(*order) > (_timestamp(str(opened_at)), account_id))
     page = paginate(
-        conn.execute(stmt).all(), limit, lambda row: [row.opened_at.isoformat(), row.account_id]
+        conn.execute(stmt).all(),
+        limit,
+        lambda row: [row.opened_at.isoformat(), row.account_id],
+        scope,
     )
     return Page([_summary(row) for row in page.items], page.next_cursor)
 

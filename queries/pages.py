@@ -52,30 +52,37 @@ def page_size(limit: int) -> int:
     return limit
 
 
-def encode_cursor(key: Key) -> str:
-    """The opaque cursor for a sort key."""
+def encode_cursor(key: Key, scope: str) -> str:
+    """The opaque cursor for a sort key in the list named by `scope`."""
     payload = json.dumps(key, separators=(",", ":")).encode()
-    return _b64(payload) + "." + _checksum(payload)
+    return _b64(payload) + "." + _checksum(payload, scope)
 
 
-def decode_cursor(cursor: str, types: Sequence[type]) -> Key:
-    """The sort key inside `cursor`, checked to hold values of `types`; InvalidCursor otherwise."""
+def decode_cursor(cursor: str, types: Sequence[type], scope: str) -> Key:
+    """The sort key inside `cursor`, checked to hold values of `types` and to belong to `scope`.
+
+    InvalidCursor otherwise: a cursor for another list, an edited one, or integers outside
+    what a database column can hold (a forged value must be a 422, never a driver error).
+    """
     try:
         encoded, checksum = cursor.split(".")
         payload = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
         key = json.loads(payload)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidCursor("cursor is not one this server handed out") from None
-    if checksum != _checksum(payload) or not _matches(key, types):
-        raise InvalidCursor("cursor is not one this server handed out")
+    if checksum != _checksum(payload, scope) or not _matches(key, types):
+        raise InvalidCursor("cursor is not one this server handed out for this list")
     return key  # type: ignore[no-any-return]
 
 
-def paginate(rows: Sequence[T], limit: int, key: Callable[[T], Key]) -> Page[T]:
+def paginate(rows: Sequence[T], limit: int, key: Callable[[T], Key], scope: str) -> Page[T]:
     """The page for `rows` fetched with `limit + 1`: the extra row only says that more follow."""
     items = list(rows[:limit])
     more = len(rows) > limit
-    return Page(items, encode_cursor(key(items[-1])) if more else None)
+    return Page(items, encode_cursor(key(items[-1]), scope) if more else None)
+
+
+_INT64 = range(-(2**63), 2**63)
 
 
 def _matches(key: object, types: Sequence[type]) -> bool:
@@ -83,6 +90,7 @@ def _matches(key: object, types: Sequence[type]) -> bool:
         isinstance(key, list)
         and len(key) == len(types)
         and all(type(value) is kind for value, kind in zip(key, types, strict=True))
+        and all(value in _INT64 for value in key if type(value) is int)
     )
 
 
@@ -90,5 +98,6 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def _checksum(payload: bytes) -> str:
-    return hashlib.sha256(b"bank-ledger-cursor:" + payload).hexdigest()[:_CHECKSUM_LENGTH]
+def _checksum(payload: bytes, scope: str) -> str:
+    digest = hashlib.sha256(b"bank-ledger-cursor:" + scope.encode() + b"\x00" + payload)
+    return digest.hexdigest()[:_CHECKSUM_LENGTH]

@@ -35,6 +35,7 @@ def statement(
 ) -> Page[StatementLine]:
     """The account's lines, newest first; AccountNotFound when no such account was opened."""
     limit = page_size(limit)
+    scope = f"statement:{account_id}"
     stmt = (
         select(_LINES)
         .where(_LINES.c.account_id == account_id)
@@ -42,12 +43,12 @@ def statement(
         .limit(limit + 1)
     )
     if cursor is not None:
-        (before,) = decode_cursor(cursor, (int,))
+        (before,) = decode_cursor(cursor, (int,), scope)
         stmt = stmt.where(_LINES.c.version < before)
     rows = conn.execute(stmt).all()
     if not rows and not _account_exists(conn, account_id):
         raise AccountNotFound(account_id)
-    page = paginate(rows, limit, lambda row: [row.version])
+    page = paginate(rows, limit, lambda row: [row.version], scope)
     return Page(
         [
             StatementLine(
