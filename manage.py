@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 import click
 from sqlalchemy import Engine
 
-from bank.store.engine import create_engine
-from bootstrap import Settings, init_db
+from bank.store.engine import WRITE, create_engine
+from bank.store.idempotency import IdempotencyStore
+from bootstrap import ConfigurationError, Settings, init_db
 from read_models.projection import PROJECTIONS
 from read_models.rebuild import rebuild_projections
 from read_models.replay import DEFAULT_BATCH_SIZE
@@ -25,7 +27,11 @@ from web.serve import serve
 @contextmanager
 def settings_engine() -> Iterator[Engine]:
     """An engine on DATABASE_URL, disposed of when the command ends."""
-    engine = create_engine(Settings.from_env().database_url)
+    try:
+        settings = Settings.from_env()
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from None
+    engine = create_engine(settings.database_url)
     try:
         yield engine
     finally:
@@ -95,6 +101,26 @@ def stats_command(top: int) -> None:
         report = store_stats(conn, top)
     for line in report.lines():
         click.echo(line)
+
+
+@cli.command("purge-idempotency")
+@click.option(
+    "--older-than",
+    "hours",
+    type=click.IntRange(min=24),
+    default=48,
+    show_default=True,
+    help="Hours; never under 24, the retention API.md promises.",
+)
+def purge_idempotency_command(hours: int) -> None:
+    """Forget idempotency records older than the given age (run it from cron)."""
+    with (
+        settings_engine() as engine,
+        engine.connect().execution_options(**WRITE) as conn,
+        conn.begin(),
+    ):
+        removed = IdempotencyStore(conn).purge(timedelta(hours=hours))
+    click.echo(f"removed {removed} idempotency record(s) older than {hours} hours")
 
 
 @cli.command("serve")

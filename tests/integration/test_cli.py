@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,7 +12,10 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine, update
 
 from bank.store.engine import WRITE
+from bank.store.idempotency import IdempotencyStore
+from bank.store.schema import idempotency_records
 from commands.bus import CommandBus
+from commands.context import CommandContext
 from manage import cli
 from read_models.tables import LIVE
 from tests.factories import DepositMoneyFactory, OpenAccountFactory, TransferMoneyFactory
@@ -40,7 +44,14 @@ def history(bus: CommandBus) -> None:
 def test_help_lists_every_command():
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
-    for command in ("init-db", "rebuild-projections", "verify-projections", "stats"):
+    for command in (
+        "init-db",
+        "rebuild-projections",
+        "verify-projections",
+        "stats",
+        "purge-idempotency",
+        "serve",
+    ):
         assert command in result.output
 
 
@@ -105,3 +116,38 @@ def test_stats_show_counts_streams_size_and_projection_lag(invoke: Callable[...,
     assert "  b: 2 events" not in lines
     assert any(line.startswith("size on disk: ") for line in lines)
     assert lines[-1] == "projection accounts: checkpoint 5, 0 events behind"
+
+
+def test_purge_idempotency_forgets_only_records_past_the_age(
+    invoke: Callable[..., Result], bus: CommandBus, engine: Engine
+):
+    """Ages one record by hand (a maintenance table, not the event store) to stand for time."""
+    bus.execute(OpenAccountFactory(account_id="a"), CommandContext(idempotency_key="old"))
+    bus.execute(OpenAccountFactory(account_id="b"), CommandContext(idempotency_key="new"))
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        conn.execute(
+            update(idempotency_records)
+            .where(idempotency_records.c.key == "old")
+            .values(recorded_at=datetime.now(UTC) - timedelta(hours=49))
+        )
+    result = invoke("purge-idempotency", "--older-than", "48")
+    assert result.exit_code == 0, result.output
+    assert "removed 1 " in result.output
+    with engine.connect() as conn:
+        store = IdempotencyStore(conn)
+        assert (store.get("old"), store.get("new") is not None) == (None, True)
+
+
+def test_purge_idempotency_refuses_an_age_under_the_promised_24_hours(
+    invoke: Callable[..., Result],
+):
+    result = invoke("purge-idempotency", "--older-than", "23")
+    assert result.exit_code == 2
+    assert "23" in result.output
+
+
+def test_a_bad_setting_is_reported_without_a_traceback(invoke: Callable[..., Result]):
+    result = CliRunner().invoke(cli, ["init-db"], env={"SNAPSHOT_EVERY": "zero"})
+    assert result.exit_code == 1
+    assert "SNAPSHOT_EVERY" in result.output
+    assert "Traceback" not in result.output
