@@ -41,7 +41,8 @@ class Outcome:
     replayed: bool = False
 
 
-def _result_as_json(_connection: Connection, result: CommandResult) -> Any:
+def result_as_json(_connection: Connection, result: CommandResult) -> Any:
+    """The default response: the accounts a command touched and its transfer id."""
     return {"account_ids": list(result.account_ids), "transfer_id": result.transfer_id}
 
 
@@ -73,7 +74,7 @@ class CommandBus:
         self,
         command: Command,
         context: CommandContext | None = None,
-        respond: Responder = _result_as_json,
+        respond: Responder = result_as_json,
     ) -> Outcome:
         """Apply `command` once; retry the whole of it when another writer won a race."""
         context = context or CommandContext()

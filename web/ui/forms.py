@@ -9,10 +9,9 @@ from typing import Any
 from flask import flash, redirect, request
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, ValidationError
-from sqlalchemy import Connection
 
 from bank.errors import DomainError
-from commands.handlers import CommandResult
+from commands.bus import result_as_json
 from commands.messages import Command
 from web.commanding import execute
 from web.errors import field_messages, problem_for
@@ -75,7 +74,11 @@ def submit(
     try:
         data = schema.load({**{k: v for k, v in values.items() if v}, **(fixed or {})})
         outcome = execute(
-            build(data), _ids, actor="ui", idempotency_key=_key(), body={**values, **(fixed or {})}
+            build(data),
+            result_as_json,
+            actor="ui",
+            idempotency_key=_key(),
+            body={**values, **(fixed or {})},
         )
     except ValidationError as exc:
         return page(FormState(form, values, field_messages(exc.messages)), 422)
@@ -89,10 +92,6 @@ def submit(
     message, target = done(data, outcome.response)
     flash(message, "success")
     return redirect(target, code=303)
-
-
-def _ids(_connection: Connection, result: CommandResult) -> dict[str, Any]:
-    return {"account_ids": list(result.account_ids), "transfer_id": result.transfer_id}
 
 
 def _key() -> str | None:
