@@ -19,9 +19,9 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Connection, Engine, Table, text
 from tqdm import tqdm
 
+from bank.recorded import StoredEvent
 from bank.store.engine import WRITE
 from bank.store.event_store import EventStore
-from read_models.feed import StoredEvent, read_batch
 from read_models.projection import Projection, Writer
 
 DEFAULT_BATCH_SIZE = 10_000
@@ -132,7 +132,7 @@ def _bulk(
         progress.expect(head)
         while progress.position < head:
             with reader.begin():
-                batch = read_batch(reader, progress.position, size)
+                batch = EventStore(reader).read_data(progress.position, size)
             if not batch:
                 break
             with conn.begin():
@@ -144,7 +144,7 @@ def _bulk(
 
 def _catch_up(conn: Connection, writers: Sequence[Writer], progress: _Progress, size: int) -> None:
     """Apply what committed since, in the caller's (locked) transaction."""
-    while batch := read_batch(conn, progress.position, size):
+    while batch := EventStore(conn).read_data(progress.position, size):
         _project(conn, writers, batch)
         progress.advance(batch)
     _flush(conn, writers)

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Row, bindparam, func, insert, select, text, u
 
 from bank.errors import ConcurrencyError
 from bank.events import DomainEvent, event_class
-from bank.recorded import RecordedEvent
+from bank.recorded import RecordedEvent, StoredEvent
 from bank.store.dialect import DIALECTS, insert_for
 from bank.store.schema import events, streams
 from bank.upcasting import upcast
@@ -79,6 +79,20 @@ _REPLAY_STREAM = (
         events.c.version > bindparam("after"),
     )
     .order_by(events.c.version)
+)
+_READ_DATA = (
+    select(
+        events.c.position,
+        events.c.stream_id,
+        events.c.version,
+        events.c.event_type,
+        events.c.schema_version,
+        events.c.data,
+        events.c.recorded_at,
+    )
+    .where(events.c.position > bindparam("after"))
+    .order_by(events.c.position)
+    .limit(bindparam("size"))
 )
 _EXTEND_STREAM = (
     update(streams)
@@ -235,6 +249,21 @@ class EventStore:
             if len(batch) < batch_size:
                 return
             after_position = batch[-1].position
+
+    def read_data(self, after_position: int, size: int) -> list[StoredEvent]:
+        """Up to `size` events after a position, oldest first, as upcast data (bulk readers)."""
+        rows = self._conn.execute(_READ_DATA, {"after": after_position, "size": size})
+        return [
+            StoredEvent(
+                row.position,
+                row.stream_id,
+                row.version,
+                row.event_type,
+                upcast(row.event_type, row.schema_version, row.data),
+                row.recorded_at,
+            )
+            for row in rows
+        ]
 
     def head_position(self) -> int:
         """The highest committed position visible to this transaction (0 for an empty store)."""

@@ -23,7 +23,6 @@ from commands.bus import CommandBus
 from commands.messages import Command
 from queries.accounts import account_summary, list_accounts
 from read_models.accounts import ReplayWriter
-from read_models.feed import read_batch
 from read_models.rebuild import rebuild_projections
 from read_models.tables import LIVE, account_tables, metadata
 from read_models.verify import compare, verify_projections
@@ -123,7 +122,7 @@ def test_a_rebuild_from_scratch_equals_the_live_read_models_field_by_field(
 
 def all_versions(engine: Engine) -> list[int]:
     with engine.connect() as conn:
-        return [e.version for e in read_batch(conn, 0, 1_000_000)]
+        return [e.version for e in EventStore(conn).read_data(0, 1_000_000)]
 
 
 def tamper(engine: Engine, statement: object) -> None:
@@ -194,7 +193,7 @@ def test_a_writer_that_forgets_summaries_beyond_its_cache_replays_the_same_rows(
         scratch.summaries.metadata.create_all(conn)
         writer = ReplayWriter(scratch, max_cached=1)
         position = 0
-        while batch := read_batch(conn, position, 2):
+        while batch := EventStore(conn).read_data(position, 2):
             writer.project(conn, batch)
             position = batch[-1].position
         writer.flush(conn)
