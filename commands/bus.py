@@ -93,9 +93,9 @@ class CommandBus:
 
     def _attempt(self, command: Command, context: CommandContext, respond: Responder) -> Outcome:
         key = context.idempotency_key
-        request_print = context.fingerprint or fingerprint(command)
         with self._unit_of_work() as uow:
             if key is not None:
+                request_print = context.fingerprint or fingerprint(command)
                 existing = uow.idempotency.get(key)
                 if existing is not None:
                     if existing.fingerprint != request_print:
