@@ -204,6 +204,11 @@ def test_a_description_with_control_characters_is_refused():
         given(opened()).withdraw("1", "line\nbreak")
 
 
+def test_a_description_with_a_lone_surrogate_is_refused():
+    with pytest.raises(InvalidDescription, match="valid Unicode"):
+        given(opened()).deposit("1", "half a pair: \ud800")
+
+
 def test_a_description_of_200_non_ascii_characters_is_kept_verbatim():
     account = given(opened())
     account.deposit("1", "é" * 199 + "€")
