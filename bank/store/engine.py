@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import make_url
@@ -23,9 +24,13 @@ def database_url(url: str) -> str:
 
 
 def create_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url` with the ledger's connection settings applied."""
+    """An engine for `url` with the ledger's connection settings applied.
+
+    JSON columns are decoded by orjson: replaying an account decodes one document per
+    event, and the standard library's decoder was a third of that time.
+    """
     url = database_url(url)
-    engine = sa_create_engine(url, **kwargs)
+    engine = sa_create_engine(url, json_deserializer=orjson.loads, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
