@@ -14,7 +14,7 @@ from bootstrap import ConfigurationError, Ledger, Settings, build_ledger
 from web.api import BLUEPRINTS, register_api
 from web.errors import render_problem
 from web.headers import install_response_headers
-from web.ledger import close_read_connection
+from web.ledger import READ_ENGINE, close_read_connection, reading_engine
 from web.ui import ui
 from web.ui.filters import install_filters
 
@@ -52,7 +52,9 @@ def create_app(
         ),
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["ledger"] = ledger if ledger is not None else build_ledger(settings)
+    ledger = ledger if ledger is not None else build_ledger(settings)
+    app.extensions["ledger"] = ledger
+    app.extensions[READ_ENGINE] = reading_engine(ledger.engine)
     csrf = CSRFProtect(app)
     register_api(app)
     for blueprint in BLUEPRINTS:
