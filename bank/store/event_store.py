@@ -13,13 +13,15 @@ higher position. See docs/event-store.md.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, Dialect, Row, bindparam, func, insert, select, text, update
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from bank.errors import ConcurrencyError
 from bank.events import DomainEvent, event_class
@@ -94,6 +96,34 @@ _READ_DATA = (
     .order_by(events.c.position)
     .limit(bindparam("size"))
 )
+
+
+@dataclass(frozen=True)
+class _ReadDataPlan:
+    """`_READ_DATA` compiled for one dialect, and the column types' own result converters."""
+
+    compiled: SQLCompiler
+    data: Callable[[Any], Any] | None
+    recorded_at: Callable[[Any], Any] | None
+
+    def parameters(self, after: int, size: int) -> Any:
+        """The driver's parameters, in its paramstyle (named, or positional)."""
+        named = self.compiled.construct_params({"after": after, "size": size})
+        order = self.compiled.positiontup
+        return tuple(named[name] for name in order) if order else dict(named)
+
+
+@cache
+def _read_data_plan(dialect: Dialect) -> _ReadDataPlan:
+    compiled = _READ_DATA.compile(dialect=dialect)
+    assert isinstance(compiled, SQLCompiler)
+    return _ReadDataPlan(
+        compiled,
+        events.c.data.type.dialect_impl(dialect).result_processor(dialect, None),
+        events.c.recorded_at.type.dialect_impl(dialect).result_processor(dialect, None),
+    )
+
+
 _EXTEND_STREAM = (
     update(streams)
     .where(streams.c.stream_id == bindparam("sid"))
@@ -251,18 +281,28 @@ class EventStore:
             after_position = batch[-1].position
 
     def read_data(self, after_position: int, size: int) -> list[StoredEvent]:
-        """Up to `size` events after a position, oldest first, as upcast data (bulk readers)."""
-        rows = self._conn.execute(_READ_DATA, {"after": after_position, "size": size})
+        """Up to `size` events after a position, oldest first, as upcast data (bulk readers).
+
+        The driver's rows are converted by each column type's own result processor and
+        nothing else: SQLAlchemy's per-row result handling was two thirds of a rebuild's
+        reading time (measured on SQLite: 13.8 us an event through Core, 4 us this way).
+        """
+        plan = _read_data_plan(self._conn.dialect)
+        rows = self._conn.exec_driver_sql(
+            plan.compiled.string, plan.parameters(after_position, size)
+        )
+        to_data = plan.data or _same
+        to_time = plan.recorded_at or _same
         return [
             StoredEvent(
-                row.position,
-                row.stream_id,
-                row.version,
-                row.event_type,
-                upcast(row.event_type, row.schema_version, row.data),
-                row.recorded_at,
+                position,
+                stream_id,
+                version,
+                event_type,
+                upcast(event_type, schema_version, to_data(data)),
+                to_time(recorded_at),
             )
-            for row in rows
+            for position, stream_id, version, event_type, schema_version, data, recorded_at in rows
         ]
 
     def head_position(self) -> int:
@@ -270,6 +310,10 @@ class EventStore:
         return int(
             self._conn.execute(select(func.coalesce(func.max(events.c.position), 0))).scalar_one()
         )
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _describe(expected: ExpectedVersion) -> object:
