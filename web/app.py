@@ -15,6 +15,7 @@ from web.api import BLUEPRINTS, register_api
 from web.errors import render_problem
 from web.headers import install_response_headers
 from web.ledger import READ_ENGINE, close_read_connection, reading_engine
+from web.sessions import CookieSessions
 from web.ui import ui
 from web.ui.filters import install_filters
 
@@ -52,6 +53,7 @@ def create_app(
         ),
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.session_interface = CookieSessions()
     ledger = ledger if ledger is not None else build_ledger(settings)
     app.extensions["ledger"] = ledger
     app.extensions[READ_ENGINE] = reading_engine(ledger.engine)
