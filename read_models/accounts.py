@@ -126,30 +126,35 @@ class ReplayWriter:
         self._states: dict[str, AccountState] = {}
         self._stored: set[str] = set()
         self._dirty: set[str] = set()
+        self._forgotten = False
+        """Whether summaries were written out and dropped from memory, to be read back."""
 
     def project(self, connection: Connection, events: Sequence[Envelope]) -> None:
         """Apply `events` (in position order) and insert their statement lines."""
-        opened = {e.stream_id for e in events if e.event_type == OPENED}
-        self._load(connection, {e.stream_id for e in events} - self._states.keys() - opened)
+        if self._forgotten:
+            opened = {e.stream_id for e in events if e.event_type == OPENED}
+            self._load(connection, {e.stream_id for e in events} - self._states.keys() - opened)
+        states, dirty = self._states, self._dirty
         lines = []
         for envelope in events:
             effect_of = EFFECTS.get(envelope.event_type)
             if effect_of is None:
                 continue
             if envelope.event_type == OPENED:
-                self._states[envelope.stream_id] = AccountState.open(envelope)
-            state = self._states.get(envelope.stream_id)
+                states[envelope.stream_id] = AccountState.open(envelope)
+            state = states.get(envelope.stream_id)
             if state is None:
                 raise missing_summary(envelope)
             line = state.apply(envelope, effect_of(envelope.data))
-            self._dirty.add(envelope.stream_id)
+            dirty.add(envelope.stream_id)
             if line is not None:
                 lines.append(line)
         insert_rows(connection, self._tables.lines, lines)
-        if len(self._states) > self._max_cached:
+        if len(states) > self._max_cached:
             self.flush(connection)
-            self._states.clear()
+            states.clear()
             self._stored.clear()
+            self._forgotten = True
 
     def flush(self, connection: Connection) -> None:
         """Write every summary changed since the last flush: INSERT new ones, UPDATE others."""

@@ -4,7 +4,8 @@ A rebuild writes a statement line per money movement. SQLAlchemy's executemany b
 parameter dict per row (measured on SQLite: ~10 us a row, a third of the whole rebuild),
 and psycopg then sends one INSERT per row (~47,000 rows/s). Here PostgreSQL gets one
 COPY, and other databases one DBAPI executemany of plain tuples, values converted by
-each column type's own bind processor, so they are stored exactly as Core stores them.
+each column's bind processor for the dialect, so they are stored exactly as Core
+stores them.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import closing
 from functools import cache
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, insert
 
+Values = Sequence[Any]
+"""One row: a value per column, in the table's column order."""
 
-def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert `rows` (dicts keyed by column name) in the connection's transaction."""
+
+def insert_rows(conn: Connection, table: Table, rows: Sequence[Values]) -> None:
+    """Insert `rows` (values in the table's column order) in the connection's transaction."""
     if not rows:
         return
     with closing(conn.connection.cursor()) as cursor:
@@ -29,37 +32,40 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
             _executemany(conn, cursor, table, rows)
 
 
-def _copy(conn: Connection, cursor: Any, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    names = [column.name for column in table.c]
+def _copy(conn: Connection, cursor: Any, table: Table, rows: Sequence[Values]) -> None:
     quote = conn.dialect.identifier_preparer.quote
-    command = f"COPY {quote(table.name)} ({', '.join(map(quote, names))}) FROM STDIN"
-    pick = itemgetter(*names)
-    with cursor.copy(command) as copy:
+    names = ", ".join(quote(column.name) for column in table.c)
+    with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(pick(row))
+            copy.write_row(row)
 
 
-def _executemany(
-    conn: Connection, cursor: Any, table: Table, rows: Sequence[dict[str, Any]]
-) -> None:
-    statement, pick, processors = _plan(table, conn.dialect)
-    values = []
-    for row in rows:
-        picked = list(pick(row))
-        for index, processor in processors:
-            picked[index] = processor(picked[index])
-        values.append(picked)
-    cursor.executemany(statement, values)
+def _executemany(conn: Connection, cursor: Any, table: Table, rows: Sequence[Values]) -> None:
+    statement, processors = _plan(table, conn.dialect)
+    if processors:
+        converted = []
+        for row in rows:
+            values = list(row)
+            for index, processor in processors:
+                values[index] = processor(values[index])
+            converted.append(values)
+        rows = converted
+    cursor.executemany(statement, rows)
 
 
 @cache
-def _plan(table: Table, dialect: Dialect) -> tuple[str, itemgetter[Any], list[tuple[int, Any]]]:
-    """The compiled INSERT, a picker of its parameters in order, and their converters."""
+def _plan(table: Table, dialect: Dialect) -> tuple[str, list[tuple[int, Any]]]:
+    """The compiled INSERT, its parameters in column order, and their converters by index.
+
+    The converters are those Core applies: each column type's implementation for the
+    dialect (on SQLite, a DATETIME's text form), not the generic type's.
+    """
     compiled = insert(table).compile(dialect=dialect)
-    order = compiled.positiontup or [column.name for column in table.c]
+    if compiled.positiontup not in (None, [column.name for column in table.c]):
+        raise ValueError(f"{table.name}: the INSERT does not take its columns in table order")
     processors = [
         (index, processor)
-        for index, name in enumerate(order)
-        if (processor := table.c[name].type.bind_processor(dialect)) is not None
+        for index, column in enumerate(table.c)
+        if (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
     ]
-    return compiled.string, itemgetter(*order), processors
+    return compiled.string, processors

@@ -5,11 +5,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from read_models.effects import Effect, Envelope
 
 Row = dict[str, Any]
+
+
+class Line(NamedTuple):
+    """One statement_lines row, fields in the table's column order (as bulk inserts take it).
+
+    A tuple, not a dict: a rebuild makes one per money movement and hands it to the
+    driver as it is.
+    """
+
+    account_id: str
+    version: int
+    type: str
+    amount_cents: int
+    balance_after_cents: int
+    description: str
+    transfer_id: str | None
+    counterparty_account_id: str | None
+    occurred_at: datetime
+    position: int
 
 
 @dataclass(slots=True)
@@ -54,7 +73,7 @@ class AccountState:
         """The summary row to store."""
         return {name: getattr(self, name) for name in COLUMNS}
 
-    def apply(self, envelope: Envelope, effect: Effect) -> Row | None:
+    def apply(self, envelope: Envelope, effect: Effect) -> Line | None:
         """Change the summary by one event; return its statement line, if it adds one.
 
         `accounts.LiveWriter` does the same arithmetic in one SQL UPDATE.
@@ -76,21 +95,23 @@ class AccountState:
 COLUMNS = tuple(f.name for f in fields(AccountState))
 
 
-def statement_line(envelope: Envelope, effect: Effect, balance_after_cents: int) -> Row:
+def statement_line(envelope: Envelope, effect: Effect, balance_after_cents: int) -> Line:
     """The statement_lines row for a money movement."""
+    if effect.line_type is None:
+        raise ValueError(f"{envelope.event_type} moves no money: it has no statement line")
     data = envelope.data
-    return {
-        "account_id": envelope.stream_id,
-        "version": envelope.version,
-        "type": effect.line_type,
-        "amount_cents": effect.amount_cents,
-        "balance_after_cents": balance_after_cents,
-        "description": data.get("description", ""),
-        "transfer_id": data.get("transfer_id"),
-        "counterparty_account_id": data.get("counterparty_account_id"),
-        "occurred_at": envelope.recorded_at,
-        "position": envelope.position,
-    }
+    return Line(
+        envelope.stream_id,
+        envelope.version,
+        effect.line_type,
+        effect.amount_cents,
+        balance_after_cents,
+        data.get("description", ""),
+        data.get("transfer_id"),
+        data.get("counterparty_account_id"),
+        envelope.recorded_at,
+        envelope.position,
+    )
 
 
 def missing_summary(envelope: Envelope) -> LookupError:
