@@ -24,6 +24,10 @@ ETAG_DOC = {
 }
 LOCATION_DOC = {"description": "The new account's address.", "schema": {"type": "string"}}
 
+ACCOUNT = AccountSchema()
+TRANSFER = TransferSchema()
+"""Made once: instantiating a schema deep-copies its fields, 100 µs, more than a dump."""
+
 
 def etag(version: int) -> str:
     """The strong ETag of an account version: the version in double quotes."""
@@ -38,7 +42,7 @@ def account_reply(status: int, *, created: bool = False) -> Responder:
         headers = {"ETag": etag(account.version)}
         if created:
             headers["Location"] = url_for("accounts.get_account", account_id=account.account_id)
-        return {"status": status, "body": AccountSchema().dump(account), "headers": headers}
+        return {"status": status, "body": ACCOUNT.dump(account), "headers": headers}
 
     return respond
 
@@ -51,7 +55,7 @@ def transfer_reply(connection: Connection, result: CommandResult) -> dict[str, A
         "from_account": account_summary(connection, source),
         "to_account": account_summary(connection, destination),
     }
-    return {"status": 201, "body": TransferSchema().dump(body), "headers": {}}
+    return {"status": 201, "body": TRANSFER.dump(body), "headers": {}}
 
 
 def run(command: Command, respond: Responder, headers: Mapping[str, Any]) -> Response:
