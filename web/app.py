@@ -14,6 +14,7 @@ from bootstrap import ConfigurationError, Ledger, Settings, build_ledger
 from web.api import BLUEPRINTS, register_api
 from web.errors import render_problem
 from web.headers import install_response_headers
+from web.json_provider import JsonProvider
 from web.ledger import READ_ENGINE, close_read_connection, reading_engine
 from web.sessions import CookieSessions
 from web.ui import ui
@@ -52,7 +53,7 @@ def create_app(
             _secure_cookies_from_env() if secure_cookies is None else secure_cookies
         ),
     )
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json = JsonProvider(app)
     app.session_interface = CookieSessions()
     ledger = ledger if ledger is not None else build_ledger(settings)
     app.extensions["ledger"] = ledger
