@@ -9,6 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from psycopg.pq import TransactionStatus
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 
 from queries.accounts import account_summary
 from web.ledger import read_connection
@@ -37,3 +39,25 @@ def test_commands_still_run_in_a_transaction_after_reads(
         assert client.get("/api/accounts/a-1").status_code == 200
         assert client.post("/api/accounts/a-1/deposits", json={"amount": "1"}).status_code == 200
     assert client.get("/api/accounts/a-1").get_json()["balance"] == "103.00"
+
+
+@pytest.mark.postgres_only
+def test_a_read_on_a_dropped_connection_fails_once_then_reads_reconnect(
+    client: FlaskClient, open_account: Callable[..., dict[str, Any]], engine: Engine
+) -> None:
+    """A server restart costs one 500 in the API's error shape, not a pool of dead connections."""
+    open_account("a-1")
+    assert client.get("/api/accounts/a-1").status_code == 200
+    pooled = [engine.connect() for _ in range(engine.pool.checkedin())]  # type: ignore[attr-defined]
+    pids = [c.execute(text("SELECT pg_backend_pid()")).scalar_one() for c in pooled]
+    for connection in pooled:
+        connection.close()
+    admin = create_engine(engine.url, poolclass=NullPool)
+    with admin.connect() as connection:
+        for pid in pids:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
+    failed = client.get("/api/accounts/a-1")
+    assert failed.status_code == 500
+    assert failed.get_json()["error"]["code"] == "internal_error"
+    assert client.get("/api/accounts/a-1").get_json()["balance"] == "100.00"
