@@ -14,8 +14,11 @@ class CookieSessions(SecureCookieSessionInterface):
     """
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        """An empty session when the request has no session cookie, without the signer."""
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        """An empty session when the request has no cookie at all, without the signer.
+
+        The environ is asked directly: `request.cookies` scans every header to find none.
+        """
+        if app.secret_key and "HTTP_COOKIE" not in request.environ:
             return self.session_class()
         return super().open_session(app, request)
 
