@@ -3,13 +3,14 @@
 A rebuild writes a statement line per money movement. SQLAlchemy's executemany builds a
 parameter dict per row (measured on SQLite: ~10 us a row, a third of the whole rebuild),
 and psycopg then sends one INSERT per row (~47,000 rows/s). Here PostgreSQL gets one
-COPY, and other databases one DBAPI executemany of plain tuples, values converted by
+binary COPY, and other databases one DBAPI executemany of plain tuples, values converted by
 each column's bind processor for the dialect, so they are stored exactly as Core
 stores them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from contextlib import closing
 from functools import cache
@@ -33,11 +34,27 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Values]) -> None:
 
 
 def _copy(conn: Connection, cursor: Any, table: Table, rows: Sequence[Values]) -> None:
-    quote = conn.dialect.identifier_preparer.quote
-    names = ", ".join(quote(column.name) for column in table.c)
-    with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+    command, types = _copy_plan(table, conn.dialect)
+    with cursor.copy(command) as copy:
+        copy.set_types(types)
         for row in rows:
             copy.write_row(row)
+
+
+@cache
+def _copy_plan(table: Table, dialect: Dialect) -> tuple[str, list[str]]:
+    """A binary COPY of every column, and the column types' names for the driver.
+
+    Binary, because formatting values as text cost psycopg 2.0 us of CPU a row,
+    and binary 0.36 (200,000 statement lines, measured).
+    """
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(column.name) for column in table.c)
+    types = [
+        re.sub(r"\(.*\)", "", column.type.dialect_impl(dialect).compile(dialect=dialect)).lower()
+        for column in table.c
+    ]
+    return f"COPY {quote(table.name)} ({names}) FROM STDIN (FORMAT BINARY)", types
 
 
 def _executemany(conn: Connection, cursor: Any, table: Table, rows: Sequence[Values]) -> None:
