@@ -22,7 +22,6 @@ from tqdm import tqdm
 from bank.recorded import StoredEvent
 from bank.store.engine import WRITE
 from bank.store.event_store import EventStore
-from read_models.keys import add_keys, create_keyless, discard_keyless
 from read_models.projection import Projection, Writer
 
 DEFAULT_BATCH_SIZE = 10_000
@@ -60,36 +59,22 @@ def replay(
     if batch_size < 1:
         raise ValueError("batch size must be at least 1")
     targets = [(p, p.table_set(suffix)) for p in projections]
-    deferred = [
-        table
-        for _projection, scratch in targets
-        for table in scratch.tables
-        if table.name in scratch.append_only
-    ]
     try:
         with engine.connect().execution_options(**WRITE) as conn:
             with conn.begin():
                 for _projection, scratch in targets:
                     _drop(conn, scratch.tables)
                     for table in scratch.tables:
-                        if table.name in scratch.append_only:
-                            create_keyless(conn, table)
-                        else:
-                            table.create(conn)
-            try:
-                writers = [p.replay_writer(scratch) for p, scratch in targets]
-                with tqdm(unit="event", desc=suffix.strip("_"), disable=not show_progress) as bar:
-                    progress = _Progress(bar)
-                    with engine.connect() as reader:
-                        _bulk(reader, conn, writers, progress, batch_size)
-                    add_keys(conn, deferred)
-                    with conn.begin():
-                        _lock_appends(conn)
-                        _catch_up(conn, writers, progress, batch_size)
-                        outcome = finish(conn, targets)
-            except BaseException:
-                discard_keyless(conn, deferred)
-                raise
+                        table.create(conn)
+            writers = [p.replay_writer(scratch) for p, scratch in targets]
+            with tqdm(unit="event", desc=suffix.strip("_"), disable=not show_progress) as bar:
+                progress = _Progress(bar)
+                with engine.connect() as reader:
+                    _bulk(reader, conn, writers, progress, batch_size)
+                with conn.begin():
+                    _lock_appends(conn)
+                    _catch_up(conn, writers, progress, batch_size)
+                    outcome = finish(conn, targets)
             return Replayed(progress.events, progress.position, outcome)
     except BaseException:
         drop_scratch(engine, targets)

@@ -1,26 +1,15 @@
-"""The rebuild's bulk paths: what they store equals what Core stores, on both databases."""
+"""The rebuild's bulk paths store exactly what Core stores, on both databases."""
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from datetime import UTC, datetime
-from decimal import Decimal
 
-import pytest
-from sqlalchemy import Engine, String, cast, insert, inspect, select
+from sqlalchemy import Engine, String, cast, insert, select
 
-from bank.events import MoneyDeposited
 from bank.store.engine import WRITE
-from bank.store.event_store import NO_STREAM, EventStore, PendingAppend
-from commands.bus import CommandBus
-from read_models import keys
 from read_models.bulk import insert_rows
-from read_models.rebuild import rebuild_projections
 from read_models.summary import Line
-from read_models.tables import LIVE, account_tables
-from read_models.verify import verify_projections
-from tests.factories import DepositMoneyFactory, OpenAccountFactory, TransferMoneyFactory
-from tests.integration.read_side import read_models
+from read_models.tables import LIVE
 
 
 def test_bulk_inserted_lines_equal_core_inserted_ones_even_at_a_whole_second(engine: Engine):
@@ -41,41 +30,3 @@ def test_bulk_inserted_lines_equal_core_inserted_ones_even_at_a_whole_second(eng
         }
     assert stored["bulk"] == stored["core"]
     assert stored["bulk"][0] == at
-
-
-@pytest.fixture
-def small_history(engine: Engine, bus: CommandBus) -> None:
-    for account_id in ("a", "b", "c"):
-        bus.execute(OpenAccountFactory(account_id=account_id, initial_deposit=Decimal("50.00")))
-    for _ in range(3):
-        bus.execute(TransferMoneyFactory(from_account_id="a", to_account_id="c"))
-        bus.execute(DepositMoneyFactory(account_id="b", amount=Decimal("1.00")))
-
-
-@pytest.mark.usefixtures("small_history")
-@pytest.mark.parametrize("chunk", [1, 2, 5])
-def test_lines_loaded_without_their_key_are_copied_whole_in_any_chunk_size(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch, chunk: int
-):
-    monkeypatch.setattr(keys, "COPY_CHUNK", chunk)
-    live = read_models(engine)
-    rebuild_projections(engine, batch_size=4)
-    assert read_models(engine) == live
-    assert verify_projections(engine) == []
-
-
-@pytest.mark.usefixtures("small_history")
-def test_a_failed_rebuild_leaves_no_table_behind_on_any_pooled_connection(engine: Engine):
-    """SQLite's TEMP load table would outlive the replay on its pooled connection."""
-    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
-        deposit = MoneyDeposited(Decimal(1), "", "general", None)
-        ghost = PendingAppend("ghost", "BankAccount", [deposit], NO_STREAM)
-        EventStore(conn).append([ghost], {"actor": "test"})
-    for _ in range(2):
-        with pytest.raises(LookupError, match="no account summary for 'ghost'"):
-            rebuild_projections(engine, batch_size=2)
-    scratch = {table.name for table in account_tables("_rebuild").tables}
-    assert not scratch & set(inspect(engine).get_table_names())
-    with ExitStack() as stack:
-        pooled = [stack.enter_context(engine.connect()) for _ in range(engine.pool.checkedin())]
-        assert [inspect(conn).get_temp_table_names() for conn in pooled] == [[]] * len(pooled)
