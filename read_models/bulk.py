@@ -5,7 +5,8 @@ parameter dict per row (measured on SQLite: ~10 us a row, a third of the whole r
 and psycopg then sends one INSERT per row (~47,000 rows/s). Here PostgreSQL gets one
 binary COPY, and other databases one DBAPI executemany of plain tuples, values converted by
 each column's bind processor for the dialect, so they are stored exactly as Core
-stores them.
+stores them. A command's one or two lines go to PostgreSQL as an INSERT: a COPY costs
+a second round trip and more set-up than it saves on so few rows.
 """
 
 from __future__ import annotations
@@ -21,13 +22,16 @@ from sqlalchemy import Connection, Dialect, Table, insert
 Values = Sequence[Any]
 """One row: a value per column, in the table's column order."""
 
+COPY_FROM_ROWS = 64
+"""On PostgreSQL, batches this large go by COPY, smaller ones by INSERT."""
+
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Values]) -> None:
     """Insert `rows` (values in the table's column order) in the connection's transaction."""
     if not rows:
         return
     with closing(conn.connection.cursor()) as cursor:
-        if conn.dialect.name == "postgresql":
+        if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM_ROWS:
             _copy(conn, cursor, table, rows)
         else:
             _executemany(conn, cursor, table, rows)
@@ -58,7 +62,7 @@ def _copy_plan(table: Table, dialect: Dialect) -> tuple[str, list[str]]:
 
 
 def _executemany(conn: Connection, cursor: Any, table: Table, rows: Sequence[Values]) -> None:
-    statement, processors = _plan(table, conn.dialect)
+    statement, processors, names = _plan(table, conn.dialect)
     if processors:
         converted = []
         for row in rows:
@@ -67,22 +71,26 @@ def _executemany(conn: Connection, cursor: Any, table: Table, rows: Sequence[Val
                 values[index] = processor(values[index])
             converted.append(values)
         rows = converted
+    if names is not None:
+        rows = [dict(zip(names, row, strict=True)) for row in rows]
     cursor.executemany(statement, rows)
 
 
 @cache
-def _plan(table: Table, dialect: Dialect) -> tuple[str, list[tuple[int, Any]]]:
-    """The compiled INSERT, its parameters in column order, and their converters by index.
+def _plan(table: Table, dialect: Dialect) -> tuple[str, list[tuple[int, Any]], list[str] | None]:
+    """The compiled INSERT, its converters by column index, and its parameter names.
 
     The converters are those Core applies: each column type's implementation for the
-    dialect (on SQLite, a DATETIME's text form), not the generic type's.
+    dialect (on SQLite, a DATETIME's text form), not the generic type's. The names are
+    None for a positional driver (sqlite3), which takes the values in column order.
     """
     compiled = insert(table).compile(dialect=dialect)
-    if compiled.positiontup not in (None, [column.name for column in table.c]):
+    names = [column.name for column in table.c]
+    if compiled.positiontup not in (None, names):
         raise ValueError(f"{table.name}: the INSERT does not take its columns in table order")
     processors = [
         (index, processor)
         for index, column in enumerate(table.c)
         if (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
     ]
-    return compiled.string, processors
+    return compiled.string, processors, None if compiled.positiontup else names
