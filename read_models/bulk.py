@@ -71,9 +71,8 @@ def _executemany(conn: Connection, cursor: Any, table: Table, rows: Sequence[Val
                 values[index] = processor(values[index])
             converted.append(values)
         rows = converted
-    if names is not None:
-        rows = [dict(zip(names, row, strict=True)) for row in rows]
-    cursor.executemany(statement, rows)
+    named = None if names is None else [dict(zip(names, row, strict=True)) for row in rows]
+    cursor.executemany(statement, rows if named is None else named)
 
 
 @cache
