@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, bindparam, select, tuple_
+from sqlalchemy import Connection, bindparam, select, tuple_
 
 from bank.errors import AccountNotFound
 from bank.money import from_cents
+from bank.store.driver import driver_select
 from queries.pages import DEFAULT_LIMIT, InvalidCursor, Page, decode_cursor, page_size, paginate
 from read_models.tables import LIVE
 
@@ -21,37 +21,16 @@ _ONE = select(_SUMMARIES).where(_SUMMARIES.c.account_id == bindparam("account_id
 """Built once: the API's most frequent query, which cost more to build than to run."""
 
 
-@dataclass(frozen=True)
-class _DriverQuery:
-    """`_ONE` compiled for one dialect, and each column type's own result converter."""
-
-    sql: str
-    positional: bool
-    converters: tuple[Callable[[Any], Any] | None, ...]
-
-    def fetch(self, conn: Connection, account_id: str) -> Sequence[Any] | None:
-        """The row, converted as Core would; None when there is none."""
-        cursor = conn.connection.cursor()
-        try:
-            cursor.execute(
-                self.sql, (account_id,) if self.positional else {"account_id": account_id}
-            )
-            raw = cursor.fetchone()
-        finally:
-            cursor.close()
-        if raw is None:
-            return None
-        return [v if c is None else c(v) for c, v in zip(self.converters, raw, strict=True)]
-
-
-@cache
-def _driver_query(dialect: Dialect) -> _DriverQuery:
-    compiled = _ONE.compile(dialect=dialect)
-    return _DriverQuery(
-        compiled.string,
-        bool(compiled.positiontup),
-        tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in _SUMMARIES.c),
-    )
+def _fetch_on_driver(conn: Connection, account_id: str) -> Sequence[Any] | None:
+    """The summary row through the DB-API cursor, converted as Core would; None if none."""
+    query = driver_select(_ONE, conn.dialect)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(query.sql, query.parameters({"account_id": account_id}))
+        raw = cursor.fetchone()
+    finally:
+        cursor.close()
+    return None if raw is None else query.convert(raw)
 
 
 @dataclass(frozen=True)
@@ -80,7 +59,7 @@ def account_summary(conn: Connection, account_id: str) -> AccountSummary:
     Core, which raises its own error and invalidates the pool after a disconnect.
     """
     try:
-        row = _driver_query(conn.dialect).fetch(conn, account_id)
+        row = _fetch_on_driver(conn, account_id)
     except conn.dialect.loaded_dbapi.Error:
         row = conn.execute(_ONE, {"account_id": account_id}).first()
     if row is None:

@@ -13,20 +13,19 @@ higher position. See docs/event-store.md.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import Connection, Dialect, Row, bindparam, func, insert, select, text, update
-from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, text, update
 
 from bank.errors import ConcurrencyError
 from bank.events import DomainEvent, event_class
 from bank.recorded import RecordedEvent, StoredEvent
 from bank.store.dialect import DIALECTS, insert_for
+from bank.store.driver import driver_select
 from bank.store.schema import events, streams
 from bank.upcasting import upcast
 
@@ -96,32 +95,6 @@ _READ_DATA = (
     .order_by(events.c.position)
     .limit(bindparam("size"))
 )
-
-
-@dataclass(frozen=True)
-class _ReadDataPlan:
-    """`_READ_DATA` compiled for one dialect, and the column types' own result converters."""
-
-    compiled: SQLCompiler
-    data: Callable[[Any], Any] | None
-    recorded_at: Callable[[Any], Any] | None
-
-    def parameters(self, after: int, size: int) -> Any:
-        """The driver's parameters, in its paramstyle (named, or positional)."""
-        named = self.compiled.construct_params({"after": after, "size": size})
-        order = self.compiled.positiontup
-        return tuple(named[name] for name in order) if order else dict(named)
-
-
-@cache
-def _read_data_plan(dialect: Dialect) -> _ReadDataPlan:
-    compiled = _READ_DATA.compile(dialect=dialect)
-    assert isinstance(compiled, SQLCompiler)
-    return _ReadDataPlan(
-        compiled,
-        events.c.data.type.dialect_impl(dialect).result_processor(dialect, None),
-        events.c.recorded_at.type.dialect_impl(dialect).result_processor(dialect, None),
-    )
 
 
 _EXTEND_STREAM = (
@@ -287,12 +260,11 @@ class EventStore:
         nothing else: SQLAlchemy's per-row result handling was two thirds of a rebuild's
         reading time (measured on SQLite: 13.8 us an event through Core, 4 us this way).
         """
-        plan = _read_data_plan(self._conn.dialect)
+        plan = driver_select(_READ_DATA, self._conn.dialect)
         rows = self._conn.exec_driver_sql(
-            plan.compiled.string, plan.parameters(after_position, size)
+            plan.sql, plan.parameters({"after": after_position, "size": size})
         )
-        to_data = plan.data or _same
-        to_time = plan.recorded_at or _same
+        to_data, to_time = plan.converter("data"), plan.converter("recorded_at")
         return [
             StoredEvent(
                 position,
@@ -310,10 +282,6 @@ class EventStore:
         return int(
             self._conn.execute(select(func.coalesce(func.max(events.c.position), 0))).scalar_one()
         )
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 def _describe(expected: ExpectedVersion) -> object:
