@@ -232,9 +232,17 @@ class EventStore:
         return [_to_recorded(row) for row in self._conn.execute(stmt)]
 
     def replay_stream(self, stream_id: str, after_version: int = 0) -> list[DomainEvent]:
-        """Only the domain events of a stream, for loading an aggregate: no metadata decoding."""
-        rows = self._conn.execute(_REPLAY_STREAM, {"sid": stream_id, "after": after_version})
-        return [_to_domain(row.event_type, row.schema_version, row.data) for row in rows]
+        """Only the domain events of a stream, for loading an aggregate: no metadata decoding.
+
+        Read on the driver (see `bank.store.driver`): Core's per-row work was a third of
+        a replay.
+        """
+        plan = driver_select(_REPLAY_STREAM, self._conn.dialect)
+        rows = self._conn.exec_driver_sql(
+            plan.sql, plan.parameters({"sid": stream_id, "after": after_version})
+        )
+        to_data = plan.converter("data")
+        return [_to_domain(kind, schema, to_data(data)) for kind, schema, data in rows]
 
     def read_all(self, after_position: int = 0, batch_size: int = 1000) -> Iterator[RecordedEvent]:
         """Every event after a global position, in order, fetched in keyset batches.
