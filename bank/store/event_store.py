@@ -19,14 +19,14 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, Row, func, select, text
 
 from bank.errors import ConcurrencyError
 from bank.events import DomainEvent, event_class
 from bank.recorded import RecordedEvent, StoredEvent
-from bank.store.dialect import DIALECTS, insert_for
+from bank.store import statements as sql
 from bank.store.driver import driver_select
-from bank.store.schema import events, streams
+from bank.store.schema import events
 from bank.upcasting import upcast
 
 
@@ -52,79 +52,6 @@ class PendingAppend:
     stream_type: str
     events: Sequence[DomainEvent]
     expected: ExpectedVersion
-
-
-_SELECT_EVENTS = select(
-    events.c.position,
-    events.c.event_id,
-    events.c.stream_id,
-    events.c.stream_type,
-    events.c.version,
-    events.c.event_type,
-    events.c.schema_version,
-    events.c.data,
-    events.c.metadata,
-    events.c.recorded_at,
-)
-
-
-# Hot-path statements are built once: constructing a Core statement per call costs several
-# times more than executing it (see bench/ and docs/event-store.md).
-_INSERT_EVENTS = insert(events).returning(events.c.position, sort_by_parameter_order=True)
-_STREAM_VERSION = select(streams.c.version).where(streams.c.stream_id == bindparam("sid"))
-_LOCK_STREAM = _STREAM_VERSION.with_for_update()
-_REPLAY_STREAM = (
-    select(events.c.event_type, events.c.schema_version, events.c.data)
-    .where(
-        events.c.stream_id == bindparam("sid"),
-        events.c.version > bindparam("after"),
-    )
-    .order_by(events.c.version)
-)
-_READ_DATA = (
-    select(
-        events.c.position,
-        events.c.stream_id,
-        events.c.version,
-        events.c.event_type,
-        events.c.schema_version,
-        events.c.data,
-        events.c.recorded_at,
-    )
-    .where(events.c.position > bindparam("after"))
-    .order_by(events.c.position)
-    .limit(bindparam("size"))
-)
-
-
-_EXTEND_STREAM = (
-    update(streams)
-    .where(streams.c.stream_id == bindparam("sid"))
-    .values(version=streams.c.version + bindparam("n"))
-    .returning(streams.c.version)
-)
-_EXTEND_STREAM_AT = _EXTEND_STREAM.where(streams.c.version == bindparam("expected"))
-_NEW_STREAM: dict[str, Any] = {
-    "stream_id": bindparam("sid"),
-    "stream_type": bindparam("stype"),
-    "version": bindparam("n"),
-}
-_CREATE_STREAM = {
-    dialect: insert_for(dialect)(streams)
-    .values(_NEW_STREAM)
-    .on_conflict_do_nothing(index_elements=["stream_id"])
-    .returning(streams.c.version)
-    for dialect in DIALECTS
-}
-_CREATE_OR_EXTEND_STREAM = {
-    dialect: insert_for(dialect)(streams)
-    .values(_NEW_STREAM)
-    .on_conflict_do_update(
-        index_elements=["stream_id"], set_={"version": streams.c.version + bindparam("n")}
-    )
-    .returning(streams.c.version)
-    for dialect in DIALECTS
-}
 
 
 class EventStore:
@@ -172,7 +99,7 @@ class EventStore:
             }
             for event_id, stream_id, stream_type, version, event in drafts
         ]
-        positions = self._conn.execute(_INSERT_EVENTS, rows).scalars().all()
+        positions = self._conn.execute(sql.INSERT_EVENTS, rows).scalars().all()
         return [
             RecordedEvent(position, *draft, metadata=shared, recorded_at=recorded_at)
             for position, draft in zip(positions, drafts, strict=True)
@@ -184,15 +111,15 @@ class EventStore:
         expected = 0 if append.expected == NO_STREAM else append.expected
         params: dict[str, Any] = {"sid": append.stream_id, "n": count}
         if expected == 0:
-            stmt = _CREATE_STREAM[self._dialect]
+            stmt = sql.CREATE_STREAM[self._dialect]
             params["stype"] = append.stream_type
         elif expected == ANY:
-            stmt = _CREATE_OR_EXTEND_STREAM[self._dialect]
+            stmt = sql.CREATE_OR_EXTEND_STREAM[self._dialect]
             params["stype"] = append.stream_type
         elif expected == STREAM_EXISTS:
-            stmt = _EXTEND_STREAM
+            stmt = sql.EXTEND_STREAM
         else:
-            stmt = _EXTEND_STREAM_AT
+            stmt = sql.EXTEND_STREAM_AT
             params["expected"] = expected
         new_version = self._conn.execute(stmt, params).scalar()
         if new_version is None:
@@ -205,14 +132,14 @@ class EventStore:
 
     def stream_version(self, stream_id: str) -> int | None:
         """The stream's current version, or None when it has no events."""
-        return self._conn.execute(_STREAM_VERSION, {"sid": stream_id}).scalar()
+        return self._conn.execute(sql.STREAM_VERSION, {"sid": stream_id}).scalar()
 
     def lock_stream(self, stream_id: str) -> int | None:
         """The stream's version, its row locked until commit (PostgreSQL `FOR UPDATE`).
 
         SQLite needs no row lock: a write transaction there holds the database's write lock.
         """
-        return self._conn.execute(_LOCK_STREAM, {"sid": stream_id}).scalar()
+        return self._conn.execute(sql.LOCK_STREAM, {"sid": stream_id}).scalar()
 
     def read_stream(
         self,
@@ -222,7 +149,7 @@ class EventStore:
         until: datetime | None = None,
     ) -> list[RecordedEvent]:
         """Events of one stream after `after_version`, up to a version and/or a time."""
-        stmt = _SELECT_EVENTS.where(
+        stmt = sql.SELECT_EVENTS.where(
             events.c.stream_id == stream_id, events.c.version > after_version
         ).order_by(events.c.version)
         if to_version is not None:
@@ -237,7 +164,7 @@ class EventStore:
         Read on the driver (see `bank.store.driver`): Core's per-row work was a third of
         a replay.
         """
-        plan = driver_select(_REPLAY_STREAM, self._conn.dialect)
+        plan = driver_select(sql.REPLAY_STREAM, self._conn.dialect)
         rows = self._conn.exec_driver_sql(
             plan.sql, plan.parameters({"sid": stream_id, "after": after_version})
         )
@@ -251,7 +178,7 @@ class EventStore:
         """
         while True:
             batch = self._conn.execute(
-                _SELECT_EVENTS.where(events.c.position > after_position)
+                sql.SELECT_EVENTS.where(events.c.position > after_position)
                 .order_by(events.c.position)
                 .limit(batch_size)
             ).all()
@@ -268,7 +195,7 @@ class EventStore:
         nothing else: SQLAlchemy's per-row result handling was two thirds of a rebuild's
         reading time (measured on SQLite: 13.8 us an event through Core, 4 us this way).
         """
-        plan = driver_select(_READ_DATA, self._conn.dialect)
+        plan = driver_select(sql.READ_DATA, self._conn.dialect)
         rows = self._conn.exec_driver_sql(
             plan.sql, plan.parameters({"after": after_position, "size": size})
         )

@@ -1,0 +1,84 @@
+"""The event store's statements, built once at import.
+
+Constructing a Core statement costs several times more than executing it (see bench/
+and docs/event-store.md), so the hot paths run these prebuilt ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+
+from bank.store.dialect import DIALECTS, insert_for
+from bank.store.schema import events, streams
+
+SELECT_EVENTS = select(
+    events.c.position,
+    events.c.event_id,
+    events.c.stream_id,
+    events.c.stream_type,
+    events.c.version,
+    events.c.event_type,
+    events.c.schema_version,
+    events.c.data,
+    events.c.metadata,
+    events.c.recorded_at,
+)
+
+
+INSERT_EVENTS = insert(events).returning(events.c.position, sort_by_parameter_order=True)
+STREAM_VERSION = select(streams.c.version).where(streams.c.stream_id == bindparam("sid"))
+LOCK_STREAM = STREAM_VERSION.with_for_update()
+REPLAY_STREAM = (
+    select(events.c.event_type, events.c.schema_version, events.c.data)
+    .where(
+        events.c.stream_id == bindparam("sid"),
+        events.c.version > bindparam("after"),
+    )
+    .order_by(events.c.version)
+)
+READ_DATA = (
+    select(
+        events.c.position,
+        events.c.stream_id,
+        events.c.version,
+        events.c.event_type,
+        events.c.schema_version,
+        events.c.data,
+        events.c.recorded_at,
+    )
+    .where(events.c.position > bindparam("after"))
+    .order_by(events.c.position)
+    .limit(bindparam("size"))
+)
+
+
+EXTEND_STREAM = (
+    update(streams)
+    .where(streams.c.stream_id == bindparam("sid"))
+    .values(version=streams.c.version + bindparam("n"))
+    .returning(streams.c.version)
+)
+EXTEND_STREAM_AT = EXTEND_STREAM.where(streams.c.version == bindparam("expected"))
+_NEW_STREAM: dict[str, Any] = {
+    "stream_id": bindparam("sid"),
+    "stream_type": bindparam("stype"),
+    "version": bindparam("n"),
+}
+CREATE_STREAM = {
+    dialect: insert_for(dialect)(streams)
+    .values(_NEW_STREAM)
+    .on_conflict_do_nothing(index_elements=["stream_id"])
+    .returning(streams.c.version)
+    for dialect in DIALECTS
+}
+CREATE_OR_EXTEND_STREAM = {
+    dialect: insert_for(dialect)(streams)
+    .values(_NEW_STREAM)
+    .on_conflict_do_update(
+        index_elements=["stream_id"], set_={"version": streams.c.version + bindparam("n")}
+    )
+    .returning(streams.c.version)
+    for dialect in DIALECTS
+}
