@@ -51,6 +51,13 @@ def gunicorn(app: str, ready_path: str, env: dict[str, str] | None = None) -> It
         process.wait(10)
 
 
+@contextmanager
+def minimal_flask() -> Iterator[str]:
+    """The minimal Flask handler under the same gunicorn options; yield the URL to load."""
+    with gunicorn("bench.minimal_app:app", "/ping") as base:
+        yield base + "/ping"
+
+
 def wrk(url: str, lua: str | None = None, seconds: int = SECONDS) -> dict[str, float]:
     """Requests per second, p50 and p99 in ms, and non-2xx count, from `wrk --latency`."""
     if shutil.which("wrk") is None:

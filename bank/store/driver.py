@@ -35,7 +35,7 @@ class DriverSelect:
 
     def parameters(self, values: Mapping[str, Any]) -> Any:
         """Bound values as the driver takes them: a tuple (positional) or a dict (named)."""
-        named = self.compiled.construct_params(dict(values))
+        named = self.compiled.construct_params(values)
         order = self.compiled.positiontup
         return tuple(named[name] for name in order) if order else named
 

@@ -13,7 +13,7 @@ import statistics
 from decimal import Decimal
 
 from bench.harness import Report, fresh_database
-from bench.http_load import gunicorn, wrk
+from bench.http_load import gunicorn, minimal_flask, wrk
 from bootstrap import Settings, build_ledger, init_db
 from commands.messages import OpenAccount
 
@@ -54,25 +54,25 @@ def run(db: str) -> Report:
         ledger.engine.dispose()
         env = {"DATABASE_URL": url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench")}
         with (
-            gunicorn("bench.minimal_app:app", "/ping") as minimal,
+            minimal_flask() as ping,
             gunicorn("web:create_app()", "/api/health", env) as app,
         ):
             minimal_runs: list[Figures] = []
             route_runs: dict[str, list[Figures]] = {name: [] for name, _ in ROUTES}
             for _ in range(ROUNDS):
-                _round(minimal, app, minimal_runs, route_runs)
+                _round(ping, app, minimal_runs, route_runs)
     return Report("http", db, _summary(minimal_runs, route_runs))
 
 
 def _round(
-    minimal: str, app: str, minimal_runs: list[Figures], route_runs: dict[str, list[Figures]]
+    ping: str, app: str, minimal_runs: list[Figures], route_runs: dict[str, list[Figures]]
 ) -> None:
     """Each route between two runs of the minimal handler, its ratio to their mean."""
-    before = wrk(minimal + "/ping", seconds=SECONDS)
+    before = wrk(ping, seconds=SECONDS)
     minimal_runs.append(before)
     for name, script in ROUTES:
         figures = wrk(app + "/", script, seconds=SECONDS)
-        after = wrk(minimal + "/ping", seconds=SECONDS)
+        after = wrk(ping, seconds=SECONDS)
         ceiling = (before["requests/s"] + after["requests/s"]) / 2
         route_runs[name].append({**figures, "% of minimal": 100 * figures["requests/s"] / ceiling})
         minimal_runs.append(after)

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from bank.store.engine import create_engine
 from bench.harness import Report, fresh_database
-from bench.http_load import gunicorn, wrk
+from bench.http_load import minimal_flask, wrk
 
 SQLITE_ROWS = 5_000
 PGBENCH_SECONDS = 20
@@ -77,7 +77,7 @@ def run(db: str) -> Report:
     figures: dict[str, float] = {"SQLite 1 row/transaction: tx/s": sqlite_row_per_transaction()}
     figures["pgbench simple-update, 1 client: tps"] = pgbench(1)
     figures["pgbench simple-update, 4 clients: tps"] = pgbench(4)
-    with gunicorn("bench.minimal_app:app", "/ping") as base:
-        for key, value in wrk(base + "/ping").items():
+    with minimal_flask() as ping:
+        for key, value in wrk(ping).items():
             figures[f"minimal Flask GET: {key}"] = value
     return Report("limits", db, figures)
