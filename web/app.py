@@ -15,7 +15,8 @@ from web.api import register_api
 from web.errors import render_problem
 from web.headers import install_response_headers
 from web.json_provider import JsonProvider
-from web.ledger import READ_ENGINE, close_read_connection, reading_engine
+from web.ledger import READ_CONNECTIONS, give_back_read_connection
+from web.read_connections import ReadConnections
 from web.sessions import CookieSessions
 from web.ui import ui
 from web.ui.filters import install_filters
@@ -58,14 +59,14 @@ def create_app(
     app.session_interface = CookieSessions()
     ledger = ledger if ledger is not None else build_ledger(settings)
     app.extensions["ledger"] = ledger
-    app.extensions[READ_ENGINE] = reading_engine(ledger.engine)
+    app.extensions[READ_CONNECTIONS] = ReadConnections(ledger.engine)
     register_api(app)
     app.register_blueprint(ui)
     _protect_forms(app, CSRFProtect(app))
     install_filters(app)
     install_response_headers(app)
     app.register_error_handler(Exception, render_problem)
-    app.teardown_appcontext(close_read_connection)
+    app.teardown_appcontext(give_back_read_connection)
     return app
 
 

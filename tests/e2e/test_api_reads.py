@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -43,15 +44,17 @@ def test_commands_still_run_in_a_transaction_after_reads(
 
 @pytest.mark.postgres_only
 def test_a_read_on_a_dropped_connection_fails_once_then_reads_reconnect(
-    client: FlaskClient, open_account: Callable[..., dict[str, Any]], engine: Engine
+    app: Flask, client: FlaskClient, open_account: Callable[..., dict[str, Any]], engine: Engine
 ) -> None:
     """A server restart costs one 500 in the API's error shape, not a pool of dead connections."""
     open_account("a-1")
     assert client.get("/api/accounts/a-1").status_code == 200
     pooled = [engine.connect() for _ in range(engine.pool.checkedin())]  # type: ignore[attr-defined]
-    pids = [c.execute(text("SELECT pg_backend_pid()")).scalar_one() for c in pooled]
-    for connection in pooled:
-        connection.close()
+    with app.test_request_context():  # the app's kept read connection, too
+        pooled.append(read_connection())
+        pids = [c.execute(text("SELECT pg_backend_pid()")).scalar_one() for c in pooled]
+        for connection in pooled[:-1]:
+            connection.close()
     admin = create_engine(engine.url, poolclass=NullPool)
     with admin.connect() as connection:
         for pid in pids:
@@ -61,3 +64,33 @@ def test_a_read_on_a_dropped_connection_fails_once_then_reads_reconnect(
     assert failed.status_code == 500
     assert failed.get_json()["error"]["code"] == "internal_error"
     assert client.get("/api/accounts/a-1").get_json()["balance"] == "100.00"
+
+
+def test_a_read_connection_that_cannot_be_reset_is_replaced(
+    app: Flask, client: FlaskClient, open_account: Callable[..., dict[str, Any]]
+) -> None:
+    """A connection that died during a request is closed at its end, never lent again."""
+    open_account("a-1")
+    with app.test_request_context():
+        dead = read_connection()
+        dead.connection.dbapi_connection.close()  # type: ignore[union-attr]
+    with app.test_request_context():
+        assert read_connection() is not dead
+    assert dead.closed
+    assert client.get("/api/accounts/a-1").status_code == 200
+
+
+def test_a_read_connection_comes_back_without_its_transaction(
+    app: Flask, client: FlaskClient, open_account: Callable[..., dict[str, Any]]
+) -> None:
+    """A request's snapshot ends with it: the next request reads what was committed since."""
+    open_account("a-1")
+    with app.test_request_context():
+        connection = read_connection()
+        connection.execute(text("SELECT 1 FROM account_summaries"))
+        assert connection.in_transaction()
+    assert client.post("/api/accounts/a-1/deposits", json={"amount": "5"}).status_code == 200
+    with app.test_request_context():
+        assert read_connection() is connection
+        assert not connection.in_transaction()
+        assert account_summary(connection, "a-1").balance == Decimal("105.00")
