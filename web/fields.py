@@ -76,13 +76,16 @@ def Description(**kwargs: Any) -> fields.String:  # noqa: N802
     )
 
 
-class Timestamp(fields.DateTime):
+def utc_text(value: datetime) -> str:
     """ISO 8601 in UTC with microseconds, so that every timestamp has the same shape."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class Timestamp(fields.DateTime):
+    """A response time as `utc_text` writes it."""
 
     def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        if value is None:
-            return None
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
+        return None if value is None else utc_text(value)
 
 
 class Instant(fields.AwareDateTime):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, request
+from flask import Response, jsonify, request
 from marshmallow import ValidationError
 
 from commands.messages import (
@@ -16,11 +16,11 @@ from commands.messages import (
     SetOverdraftLimit,
     WithdrawMoney,
 )
-from queries.accounts import AccountSummary, account_summary, list_accounts
-from queries.pages import Page
+from queries.accounts import account_summary, list_accounts
 from web.api.blueprint import ApiBlueprint, F
+from web.api.documents import account_answer, account_document
 from web.api.refusals import COMMAND, ON_ACCOUNT
-from web.api.replies import ETAG_DOC, LOCATION_DOC, account_reply, etag, run
+from web.api.replies import ETAG_DOC, LOCATION_DOC, account_reply, run
 from web.errors import RequestRefused
 from web.fields import expected_version
 from web.ledger import current_ledger, read_connection
@@ -66,19 +66,20 @@ def open_account(body: dict[str, Any], headers: dict[str, Any]) -> Response:
 @blp.arguments(AccountListQuery, location="query")
 @blp.response(200, AccountListSchema)
 @blp.refuses("invalid")
-def list_all(query: dict[str, Any]) -> Page[AccountSummary]:
+def list_all(query: dict[str, Any]) -> Response:
     """List accounts (one owner's, or all) in the order they were opened."""
-    return list_accounts(read_connection(), **query)
+    page = list_accounts(read_connection(), **query)
+    accounts = [account_document(account) for account in page.items]
+    return jsonify({"accounts": accounts, "next_cursor": page.next_cursor})
 
 
 @blp.route("/<account_id>", methods=["GET"])
 @blp.response(200, AccountSchema, headers={"ETag": ETAG_DOC})
 @blp.refuses("account_not_found")
 @account_in_path
-def get_account(account_id: str) -> tuple[AccountSummary, dict[str, str]]:
+def get_account(account_id: str) -> Response:
     """Read one account, with its version as the ETag."""
-    account = account_summary(read_connection(), account_id)
-    return account, {"ETag": etag(account.version)}
+    return account_answer(account_summary(read_connection(), account_id))
 
 
 def account_command(

@@ -13,8 +13,8 @@ from commands.handlers import CommandResult
 from commands.messages import Command
 from queries.accounts import account_summary
 from web.api.blueprint import request_body
+from web.api.documents import account_document, etag
 from web.commanding import execute
-from web.schemas import AccountSchema, TransferSchema
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 
@@ -23,15 +23,6 @@ ETAG_DOC = {
     "schema": {"type": "string"},
 }
 LOCATION_DOC = {"description": "The new account's address.", "schema": {"type": "string"}}
-
-ACCOUNT = AccountSchema()
-TRANSFER = TransferSchema()
-"""Made once: instantiating a schema deep-copies its fields, 100 µs, more than a dump."""
-
-
-def etag(version: int) -> str:
-    """The strong ETag of an account version: the version in double quotes."""
-    return f'"{version}"'
 
 
 def account_reply(status: int, *, created: bool = False) -> Responder:
@@ -42,7 +33,7 @@ def account_reply(status: int, *, created: bool = False) -> Responder:
         headers = {"ETag": etag(account.version)}
         if created:
             headers["Location"] = url_for("accounts.get_account", account_id=account.account_id)
-        return {"status": status, "body": ACCOUNT.dump(account), "headers": headers}
+        return {"status": status, "body": account_document(account), "headers": headers}
 
     return respond
 
@@ -52,10 +43,10 @@ def transfer_reply(connection: Connection, result: CommandResult) -> dict[str, A
     source, destination = result.account_ids
     body = {
         "transfer_id": result.transfer_id,
-        "from_account": account_summary(connection, source),
-        "to_account": account_summary(connection, destination),
+        "from_account": account_document(account_summary(connection, source)),
+        "to_account": account_document(account_summary(connection, destination)),
     }
-    return {"status": 201, "body": TRANSFER.dump(body), "headers": {}}
+    return {"status": 201, "body": body, "headers": {}}
 
 
 def run(command: Command, respond: Responder, headers: Mapping[str, Any]) -> Response:
