@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from bank.events import DomainEvent
@@ -39,12 +39,12 @@ class RecordedEvent:
         return self.event.to_data()
 
 
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
+class StoredEvent(NamedTuple):
     """An event's upcast data and its place in the log, not decoded into a domain object.
 
     What a bulk reader such as the read-model rebuild needs: on a million events,
     decoding ids, metadata and domain objects it never reads was over half its time.
+    A named tuple, not a frozen dataclass: it is built twice as fast, once per event.
     """
 
     position: int
@@ -52,4 +52,8 @@ class StoredEvent:
     version: int
     event_type: str
     data: dict[str, Any]
-    recorded_at: datetime
+    recorded_at: Any
+    """As the driver returns it, unconverted (SQLite: `UTCDateTime`'s text; PostgreSQL:
+    a datetime): bulk readers copy it into columns of the same type, and converting a
+    million of them to datetimes and back was a fifth of a rebuild (Python 3.11's
+    `datetime.replace` alone takes over a microsecond)."""

@@ -7,7 +7,7 @@ the line. `ReplayWriter` serves rebuilds: summaries in memory, lines in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import (
     Update,
     and_,
     bindparam,
+    delete,
     func,
     insert,
     select,
@@ -26,7 +27,7 @@ from sqlalchemy import (
 )
 
 from bank.store.types import UTCDateTime
-from read_models.bulk import insert_rows
+from read_models.bulk import insert_rows, stored_form
 from read_models.effects import EFFECTS, OPENED, Effect, Envelope
 from read_models.summary import AccountState, missing_summary, statement_line
 from read_models.tables import AccountTables
@@ -34,8 +35,8 @@ from read_models.tables import AccountTables
 MAX_CACHED_ACCOUNTS = 100_000
 """Summaries a rebuild keeps in memory before writing them out and starting afresh."""
 
-_LOAD_CHUNK = 500
-"""Account ids per SELECT, well under every driver's bound-parameter limit."""
+_KEY_CHUNK = 500
+"""Account ids per statement, well under every driver's bound-parameter limit."""
 
 
 class LiveWriter:
@@ -117,7 +118,8 @@ class ReplayWriter:
 
     One writer serves a whole replay: summaries stay in memory (at most `max_cached`;
     beyond that they are written and forgotten, and read back when needed), and each
-    batch's statement lines go out in one bulk insert.
+    batch's statement lines go out in one bulk insert. Every value is kept as the driver
+    stores it (the events' times as they were read), so rows go out unconverted.
     """
 
     def __init__(self, tables: AccountTables, max_cached: int = MAX_CACHED_ACCOUNTS) -> None:
@@ -149,7 +151,7 @@ class ReplayWriter:
             dirty.add(envelope.stream_id)
             if line is not None:
                 lines.append(line)
-        insert_rows(connection, self._tables.lines, lines)
+        insert_rows(connection, self._tables.lines, lines, stored=True)
         if len(states) > self._max_cached:
             self.flush(connection)
             states.clear()
@@ -157,33 +159,30 @@ class ReplayWriter:
             self._forgotten = True
 
     def flush(self, connection: Connection) -> None:
-        """Write every summary changed since the last flush: INSERT new ones, UPDATE others."""
+        """Write every summary changed since the last flush (stored ones are replaced)."""
         summaries = self._tables.summaries
-        new = [self._states[i].as_row() for i in self._dirty - self._stored]
-        changed = [_keyed(self._states[i].as_row()) for i in self._dirty & self._stored]
-        if new:
-            connection.execute(insert(summaries), new)
-        if changed:
-            by_key = update(summaries).where(summaries.c.account_id == bindparam("key"))
-            connection.execute(by_key, changed)
+        for chunk in _chunks(self._dirty & self._stored):
+            connection.execute(delete(summaries).where(summaries.c.account_id.in_(chunk)))
+        rows = [self._states[i].as_values() for i in self._dirty]
+        insert_rows(connection, summaries, rows, stored=True)
         self._stored |= self._dirty
         self._dirty.clear()
 
     def _load(self, connection: Connection, account_ids: Iterable[str]) -> None:
         summaries = self._tables.summaries
-        wanted = sorted(account_ids)
-        for start in range(0, len(wanted), _LOAD_CHUNK):
-            chunk = wanted[start : start + _LOAD_CHUNK]
+        for chunk in _chunks(account_ids):
             rows = connection.execute(select(summaries).where(summaries.c.account_id.in_(chunk)))
-            for row in rows.mappings():
-                self._states[row["account_id"]] = AccountState.from_row(row)
-                self._stored.add(row["account_id"])
+            for values in stored_form(connection, summaries, rows):
+                state = AccountState(*values)
+                self._states[state.account_id] = state
+                self._stored.add(state.account_id)
 
 
-def _keyed(row: dict[str, Any]) -> dict[str, Any]:
-    """An UPDATE parameter set: the key under its own name, every other column to SET."""
-    row["key"] = row.pop("account_id")
-    return row
+def _chunks(account_ids: Iterable[str]) -> Iterator[list[str]]:
+    """Account ids in sorted chunks small enough for one statement's parameters."""
+    wanted = sorted(account_ids)
+    for start in range(0, len(wanted), _KEY_CHUNK):
+        yield wanted[start : start + _KEY_CHUNK]
 
 
 def account_checkpoint(connection: Connection, tables: AccountTables) -> int:

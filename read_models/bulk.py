@@ -5,14 +5,15 @@ parameter dict per row (measured on SQLite: ~10 us a row, a third of the whole r
 and psycopg then sends one INSERT per row (~47,000 rows/s). Here PostgreSQL gets one
 binary COPY, and other databases one DBAPI executemany of plain tuples, values converted by
 each column's bind processor for the dialect, so they are stored exactly as Core
-stores them. A command's one or two lines go to PostgreSQL as an INSERT: a COPY costs
-a second round trip and more set-up than it saves on so few rows.
-"""
+stores them. A replay's rows need no converting: it copies the events' times as the
+driver returned them (on SQLite, converting them both ways was a fifth of a rebuild).
+A command's one or two lines go to PostgreSQL as an INSERT: a COPY costs a second round
+trip and more set-up than it saves on so few rows."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import closing
 from functools import cache
 from typing import Any
@@ -26,15 +27,35 @@ COPY_FROM_ROWS = 64
 """On PostgreSQL, batches this large go by COPY, smaller ones by INSERT."""
 
 
-def insert_rows(conn: Connection, table: Table, rows: Sequence[Values]) -> None:
-    """Insert `rows` (values in the table's column order) in the connection's transaction."""
+def insert_rows(
+    conn: Connection, table: Table, rows: Sequence[Values], *, stored: bool = False
+) -> None:
+    """Insert `rows` (values in the table's column order) in the connection's transaction.
+
+    `stored`: the values are already as the driver stores them (read back on the driver,
+    or made by `stored_form`), so no column converts them again.
+    """
     if not rows:
         return
     with closing(conn.connection.cursor()) as cursor:
         if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM_ROWS:
             _copy(conn, cursor, table, rows)
         else:
-            _executemany(conn, cursor, table, rows)
+            _executemany(conn, cursor, table, rows if stored else stored_form(conn, table, rows))
+
+
+def stored_form(conn: Connection, table: Table, rows: Iterable[Values]) -> Sequence[Values]:
+    """`rows` converted as Core converts values for the driver (on SQLite, times to text)."""
+    processors = _plan(table, conn.dialect)[1]
+    if not processors:
+        return list(rows)
+    converted = []
+    for row in rows:
+        values = list(row)
+        for index, processor in processors:
+            values[index] = processor(values[index])
+        converted.append(values)
+    return converted
 
 
 def _copy(conn: Connection, cursor: Any, table: Table, rows: Sequence[Values]) -> None:
@@ -62,15 +83,7 @@ def _copy_plan(table: Table, dialect: Dialect) -> tuple[str, list[str]]:
 
 
 def _executemany(conn: Connection, cursor: Any, table: Table, rows: Sequence[Values]) -> None:
-    statement, processors, names = _plan(table, conn.dialect)
-    if processors:
-        converted = []
-        for row in rows:
-            values = list(row)
-            for index, processor in processors:
-                values[index] = processor(values[index])
-            converted.append(values)
-        rows = converted
+    statement, _processors, names = _plan(table, conn.dialect)
     named = None if names is None else [dict(zip(names, row, strict=True)) for row in rows]
     cursor.executemany(statement, rows if named is None else named)
 

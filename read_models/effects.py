@@ -12,7 +12,6 @@ to take them apart again. Balances come from the summary, never from an event's
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, Protocol
 
@@ -45,7 +44,10 @@ class Envelope(Protocol):
     @property
     def data(self) -> Data: ...
     @property
-    def recorded_at(self) -> datetime: ...
+    def recorded_at(self) -> Any:
+        """Copied into the read model's time columns, never read: a datetime on the live
+        path, the driver's own value on a replay (`StoredEvent`), which needs no converting
+        as it goes into a column of the same type."""
 
 
 class Effect(NamedTuple):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import datetime
 from typing import Any, NamedTuple
 
 from read_models.effects import Effect, Envelope
@@ -27,13 +25,18 @@ class Line(NamedTuple):
     description: str
     transfer_id: str | None
     counterparty_account_id: str | None
-    occurred_at: datetime
+    occurred_at: Any
+    """The event's `recorded_at`, as the envelope carries it."""
     position: int
 
 
 @dataclass(slots=True)
 class AccountState:
-    """One account_summaries row; field names are the columns."""
+    """One account_summaries row; field names are the columns, in the table's order.
+
+    The two times are an envelope's `recorded_at` as it came: datetimes on the live
+    path, the driver's own values on a replay, which stores them as they are.
+    """
 
     account_id: str
     owner_id: str
@@ -42,8 +45,8 @@ class AccountState:
     overdraft_limit_cents: int
     is_active: bool
     transaction_count: int
-    last_transaction_at: datetime | None
-    opened_at: datetime
+    last_transaction_at: Any
+    opened_at: Any
     version: int
     last_position: int
 
@@ -64,14 +67,13 @@ class AccountState:
             last_position=0,
         )
 
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> AccountState:
-        """The state a stored summary row describes."""
-        return cls(**{name: row[name] for name in COLUMNS})
-
     def as_row(self) -> Row:
-        """The summary row to store."""
+        """The summary row to store through Core."""
         return {name: getattr(self, name) for name in COLUMNS}
+
+    def as_values(self) -> tuple[Any, ...]:
+        """The summary row's values in column order, for a bulk insert."""
+        return tuple(getattr(self, name) for name in COLUMNS)
 
     def apply(self, envelope: Envelope, effect: Effect) -> Line | None:
         """Change the summary by one event; return its statement line, if it adds one.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -191,26 +192,28 @@ class EventStore:
     def read_data(self, after_position: int, size: int) -> list[StoredEvent]:
         """Up to `size` events after a position, oldest first, as upcast data (bulk readers).
 
-        The driver's rows are converted by each column type's own result processor and
+        Read on the DB-API cursor, data decoded by its column type's own converter and
         nothing else: SQLAlchemy's per-row result handling was two thirds of a rebuild's
-        reading time (measured on SQLite: 13.8 us an event through Core, 4 us this way).
+        reading time, its `Row` objects another microsecond an event. `recorded_at` stays
+        as the driver returns it (see `StoredEvent`).
         """
         plan = driver_select(sql.READ_DATA, self._conn.dialect)
-        rows = self._conn.exec_driver_sql(
-            plan.sql, plan.parameters({"after": after_position, "size": size})
-        )
-        to_data, to_time = plan.converter("data"), plan.converter("recorded_at")
-        return [
-            StoredEvent(
-                position,
-                stream_id,
-                version,
-                event_type,
-                upcast(event_type, schema_version, to_data(data)),
-                to_time(recorded_at),
-            )
-            for position, stream_id, version, event_type, schema_version, data, recorded_at in rows
-        ]
+        to_data = plan.converter("data")
+        with closing(self._conn.connection.cursor()) as cursor:
+            cursor.execute(plan.sql, plan.parameters({"after": after_position, "size": size}))
+            return [
+                StoredEvent(
+                    position,
+                    stream_id,
+                    version,
+                    event_type,
+                    upcast(event_type, schema_version, to_data(data)),
+                    recorded_at,
+                )
+                for position, stream_id, version, event_type, schema_version, data, recorded_at in (
+                    cursor.fetchall()
+                )
+            ]
 
     def head_position(self) -> int:
         """The highest committed position visible to this transaction (0 for an empty store)."""
