@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from types import TracebackType
 from typing import Any
 
@@ -15,6 +16,7 @@ from bank.store.engine import WRITE
 from bank.store.event_store import EventStore
 from bank.store.idempotency import IdempotencyStore
 from bank.store.snapshots import SnapshotStore
+from bank.store.write_queue import writer_turn
 
 Publisher = Callable[[Connection, Sequence[RecordedEvent]], None]
 """Receives newly appended events inside the transaction (the read side's dispatcher)."""
@@ -25,7 +27,10 @@ def _publish_nowhere(_connection: Connection, _events: Sequence[RecordedEvent]) 
 
 
 class UnitOfWork:
-    """Owns one write transaction: repository, idempotency records and publishing share it."""
+    """Owns one write transaction: repository, idempotency records and publishing share it.
+
+    On a SQLite file it first waits for the writer's turn (`bank.store.write_queue`).
+    """
 
     connection: Connection
     accounts: AccountRepository
@@ -43,8 +48,12 @@ class UnitOfWork:
         self._cache = cache
 
     def __enter__(self) -> UnitOfWork:
-        self.connection = self._engine.connect().execution_options(**WRITE)
-        self._transaction = self.connection.begin()
+        with ExitStack() as acquiring:
+            acquiring.enter_context(writer_turn(self._engine))
+            self.connection = acquiring.enter_context(self._engine.connect())
+            self.connection.execution_options(**WRITE)
+            self._transaction = self.connection.begin()
+            self._held = acquiring.pop_all()
         self.snapshots = SnapshotStore(self.connection)
         self.accounts = AccountRepository(EventStore(self.connection), self.snapshots, self._cache)
         self.idempotency = IdempotencyStore(self.connection)
@@ -72,4 +81,4 @@ class UnitOfWork:
             if self._transaction.is_active:
                 self._transaction.rollback()
         finally:
-            self.connection.close()
+            self._held.close()  # the connection, then the writer's turn (SQLite)
