@@ -31,12 +31,37 @@ MAX_PAUSE_S = 0.001
 """The longest a waiting writer sleeps between tries (SQLite's busy handler: 100 ms)."""
 
 
-_PROCESS_LOCKS: dict[str, threading.Lock] = {}
-_REGISTRY = threading.Lock()
-
-
 class WriterTurnTimeout(TimeoutError):
     """Another writer held the database for longer than a writer waits for its turn."""
+
+
+class _Queue:
+    """One database file's writers in this process: a thread lock, then the file's flock.
+
+    The lock file is opened once per process; only the thread holding `lock` uses it.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.lock = threading.Lock()
+        self._fd = -1
+        self._pid = 0
+
+    def file(self) -> int:
+        """The open lock file, reopened in a forked child.
+
+        An inherited file description shares its parent's flock instead of competing for it.
+        """
+        if self._pid != os.getpid():
+            if self._fd >= 0:
+                os.close(self._fd)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+
+_QUEUES: dict[str, _Queue] = {}
+_REGISTRY = threading.Lock()
 
 
 def turn_file(engine: Engine) -> str | None:
@@ -55,23 +80,26 @@ def writer_turn(engine: Engine, timeout: float = TURN_TIMEOUT_S) -> Iterator[Non
         yield
         return
     deadline = time.monotonic() + timeout
-    in_process = _process_lock(path)
-    if not in_process.acquire(timeout=timeout):
+    queue = _queue(path)
+    if not queue.lock.acquire(timeout=timeout):
         raise _timed_out(path, timeout)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = queue.file()
+        _wait(fd, path, deadline, timeout)
         try:
-            _wait(fd, path, deadline, timeout)
             yield
         finally:
-            os.close(fd)  # closing the file description releases the flock
+            fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
-        in_process.release()
+        queue.lock.release()
 
 
-def _process_lock(path: str) -> threading.Lock:
-    with _REGISTRY:
-        return _PROCESS_LOCKS.setdefault(path, threading.Lock())
+def _queue(path: str) -> _Queue:
+    queue = _QUEUES.get(path)
+    if queue is None:
+        with _REGISTRY:
+            queue = _QUEUES.setdefault(path, _Queue(path))
+    return queue
 
 
 def _wait(fd: int, path: str, deadline: float, timeout: float) -> None:

@@ -84,6 +84,33 @@ def test_a_thread_waits_until_the_writer_ahead_has_finished(sqlite_file: Engine)
     assert order == ["first done", "second in"]
 
 
+def hold_inherited_turn(
+    engine: Engine,
+    holding: multiprocessing.synchronize.Event,
+    done: multiprocessing.synchronize.Event,
+) -> None:
+    """In a forked child: take the turn with whatever the parent left open."""
+    with writer_turn(engine):
+        holding.set()
+        done.wait(30)
+
+
+def test_a_forked_child_competes_with_its_parent(sqlite_file: Engine):
+    with writer_turn(sqlite_file):
+        pass  # the parent has opened its lock file
+    context = multiprocessing.get_context("fork")
+    holding, done = context.Event(), context.Event()
+    child = context.Process(target=hold_inherited_turn, args=(sqlite_file, holding, done))
+    child.start()
+    try:
+        assert holding.wait(30)
+        with pytest.raises(WriterTurnTimeout), writer_turn(sqlite_file, timeout=0.05):
+            pytest.fail("the parent got a turn while its child held it")
+    finally:
+        done.set()
+        child.join(30)
+
+
 def test_a_writer_gives_up_after_its_timeout_and_writes_nothing(
     sqlite_file: Engine, other_process: multiprocessing.synchronize.Event
 ):
