@@ -3,7 +3,8 @@
 Two phases. The bulk phase reads events in position order, one batch and one short
 transaction at a time, so commands keep committing meanwhile and memory holds one batch
 (plus the projections' per-account state); its commits into the disposable scratch
-tables do not wait for the disk (`unsynced.py`). The catch-up phase then takes the append lock
+tables do not wait for the disk (`unsynced.py`), and Python collects garbage once a
+batch rather than automatically (`collection.py`). The catch-up phase then takes the append lock
 (`LOCK TABLE events IN EXCLUSIVE MODE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite),
 applies whatever committed since, and hands that transaction to `finish` (swap, or
 compare) before anyone can append again. Appends commit in position order (see
@@ -23,6 +24,7 @@ from tqdm import tqdm
 from bank.recorded import StoredEvent
 from bank.store.engine import WRITE
 from bank.store.event_store import EventStore
+from read_models.collection import batchwise_collection, collect_batch
 from read_models.projection import Projection, Writer
 from read_models.unsynced import unsynced_commits
 
@@ -71,7 +73,7 @@ def replay(
             writers = [p.replay_writer(scratch) for p, scratch in targets]
             with tqdm(unit="event", desc=suffix.strip("_"), disable=not show_progress) as bar:
                 progress = _Progress(bar)
-                with engine.connect() as reader, unsynced_commits(conn):
+                with engine.connect() as reader, unsynced_commits(conn), batchwise_collection():
                     _bulk(reader, conn, writers, progress, batch_size)
                 with conn.begin():
                     _lock_appends(conn)
@@ -140,6 +142,7 @@ def _bulk(
             with conn.begin():
                 _project(conn, writers, batch)
             progress.advance(batch)
+            collect_batch()
     with conn.begin():
         _flush(conn, writers)
 
