@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,9 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
+from bootstrap import Ledger, Settings
 from queries.accounts import account_summary
+from web import create_app
 from web.ledger import read_connection
 
 
@@ -94,3 +97,20 @@ def test_a_read_connection_comes_back_without_its_transaction(
         assert read_connection() is connection
         assert not connection.in_transaction()
         assert account_summary(connection, "a-1").balance == Decimal("105.00")
+
+
+def test_kept_read_connections_close_when_their_app_goes_away(
+    settings: Settings, ledger: Ledger, engine: Engine
+) -> None:
+    """Closed for good, not left open in a pool that the engine's owner may have disposed of."""
+    app = create_app(settings, ledger=ledger)
+    with app.test_request_context():
+        kept = read_connection()
+        driver = kept.connection.dbapi_connection
+    assert engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+    del app
+    gc.collect()
+    assert kept.closed
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    with pytest.raises(engine.dialect.loaded_dbapi.Error):
+        driver.cursor().execute("SELECT 1")  # type: ignore[union-attr]
