@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from bank.store.engine import WRITE, create_engine
 from bank.store.idempotency import IdempotencyStore
 from bootstrap import ConfigurationError, Settings, init_db
+from read_models.exclusive import ReplayInProgress
 from read_models.projection import PROJECTIONS
 from read_models.rebuild import rebuild_projections
 from read_models.replay import DEFAULT_BATCH_SIZE
@@ -34,6 +35,8 @@ def settings_engine() -> Iterator[Engine]:
     engine = create_engine(settings.database_url)
     try:
         yield engine
+    except ReplayInProgress as error:
+        raise click.ClickException(str(error)) from None
     finally:
         engine.dispose()
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine
 
+from read_models.exclusive import exclusive_replay
 from read_models.projection import projections_named
 from read_models.replay import DEFAULT_BATCH_SIZE, Target, replay
 from read_models.swap import swap_in
@@ -54,14 +55,15 @@ def rebuild_projections(
         for projection, scratch in targets:
             swap_in(conn, scratch.tables, projection.live.tables)
 
-    replayed = replay(
-        engine,
-        projections,
-        SCRATCH_SUFFIX,
-        swap,
-        batch_size=batch_size,
-        show_progress=show_progress,
-    )
+    with exclusive_replay(engine, SCRATCH_SUFFIX):
+        replayed = replay(
+            engine,
+            projections,
+            SCRATCH_SUFFIX,
+            swap,
+            batch_size=batch_size,
+            show_progress=show_progress,
+        )
     return RebuildReport(
         tuple(p.name for p in projections),
         replayed.events,

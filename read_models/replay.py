@@ -58,7 +58,8 @@ def replay(
     """Replay every event into fresh `suffix` tables, then `finish` under the append lock.
 
     The scratch tables outlive a successful replay, for the caller to swap in or to
-    compare and drop (`drop_scratch`); a failed one drops them.
+    compare and drop (`drop_scratch`); a failed one drops them. The caller holds
+    `exclusive_replay` for `suffix` throughout, so no other replay shares the tables.
     """
     if batch_size < 1:
         raise ValueError("batch size must be at least 1")

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, select
 
+from read_models.exclusive import exclusive_replay
 from read_models.projection import projections_named
 from read_models.replay import DEFAULT_BATCH_SIZE, Target, drop_scratch, replay
 
@@ -98,24 +99,25 @@ def verify_projections(
         ]
 
     targets = [(p, p.table_set(SCRATCH_SUFFIX)) for p in projections]
-    try:
-        replayed = replay(
-            engine,
-            projections,
-            SCRATCH_SUFFIX,
-            compare_changing,
-            batch_size=batch_size,
-            show_progress=show_progress,
-        )
-        with engine.connect() as conn:
-            return replayed.outcome + [
-                difference
-                for live, fresh, column in _pairs(targets)
-                if column is not None
-                for difference in compare(conn, live, fresh, (column, replayed.position))
-            ]
-    finally:
-        drop_scratch(engine, targets)
+    with exclusive_replay(engine, SCRATCH_SUFFIX):
+        try:
+            replayed = replay(
+                engine,
+                projections,
+                SCRATCH_SUFFIX,
+                compare_changing,
+                batch_size=batch_size,
+                show_progress=show_progress,
+            )
+            with engine.connect() as conn:
+                return replayed.outcome + [
+                    difference
+                    for live, fresh, column in _pairs(targets)
+                    if column is not None
+                    for difference in compare(conn, live, fresh, (column, replayed.position))
+                ]
+        finally:
+            drop_scratch(engine, targets)
 
 
 def _pairs(targets: Sequence[Target]) -> Iterator[tuple[Table, Table, str | None]]:

@@ -64,12 +64,18 @@ _QUEUES: dict[str, _Queue] = {}
 _REGISTRY = threading.Lock()
 
 
-def turn_file(engine: Engine) -> str | None:
-    """The lock file beside a SQLite database file, or None when writers need no turn."""
+def database_file(engine: Engine) -> str | None:
+    """The SQLite database file `engine` opens; None for PostgreSQL or an in-memory one."""
     url = engine.url
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
-    return f"{url.database}-writers"
+    return url.database
+
+
+def turn_file(engine: Engine) -> str | None:
+    """The lock file beside a SQLite database file, or None when writers need no turn."""
+    path = database_file(engine)
+    return None if path is None else f"{path}-writers"
 
 
 @contextmanager
