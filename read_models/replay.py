@@ -14,7 +14,8 @@ commits late: nothing is lost, nothing doubled.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -24,6 +25,7 @@ from tqdm import tqdm
 from bank.recorded import StoredEvent
 from bank.store.engine import WRITE
 from bank.store.event_store import EventStore
+from bank.store.write_queue import writer_turn
 from read_models.collection import batchwise_collection, collect_batch
 from read_models.projection import Projection, Writer
 from read_models.unsynced import unsynced_commits
@@ -66,7 +68,7 @@ def replay(
     targets = [(p, p.table_set(suffix)) for p in projections]
     try:
         with engine.connect().execution_options(**WRITE) as conn:
-            with conn.begin():
+            with _writing(conn):
                 for _projection, scratch in targets:
                     _drop(conn, scratch.tables)
                     for table in scratch.tables:
@@ -76,7 +78,7 @@ def replay(
                 progress = _Progress(bar)
                 with engine.connect() as reader, unsynced_commits(conn), batchwise_collection():
                     _bulk(reader, conn, writers, progress, batch_size)
-                with conn.begin():
+                with _writing(conn):
                     _lock_appends(conn)
                     _catch_up(conn, writers, progress, batch_size)
                     outcome = finish(conn, targets)
@@ -88,7 +90,7 @@ def replay(
 
 def drop_scratch(engine: Engine, targets: Sequence[Target]) -> None:
     """Drop what is left of the scratch tables (nothing, once a swap took them over)."""
-    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+    with engine.connect().execution_options(**WRITE) as conn, _writing(conn):
         for _projection, scratch in targets:
             _drop(conn, scratch.tables)
 
@@ -140,12 +142,23 @@ def _bulk(
                 batch = EventStore(reader).read_data(progress.position, size)
             if not batch:
                 break
-            with conn.begin():
+            with _writing(conn):
                 _project(conn, writers, batch)
             progress.advance(batch)
             collect_batch()
-    with conn.begin():
+    with _writing(conn):
         _flush(conn, writers)
+
+
+@contextmanager
+def _writing(conn: Connection) -> Iterator[None]:
+    """A write transaction on `conn`, queued with the commands' (`bank.store.write_queue`).
+
+    On SQLite commands pass the write lock straight on to each other; a replay that
+    waited in SQLite's busy handler instead could miss every gap between them.
+    """
+    with writer_turn(conn.engine), conn.begin():
+        yield
 
 
 def _catch_up(conn: Connection, writers: Sequence[Writer], progress: _Progress, size: int) -> None:
