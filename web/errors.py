@@ -10,7 +10,7 @@ from flask import Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from bank.errors import DomainError, VersionMismatch
+from commands.inputs import DomainError, VersionMismatch
 from queries.pages import InvalidCursor, InvalidLimit
 from queries.temporal import InvalidTimestamp
 

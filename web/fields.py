@@ -9,8 +9,13 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
-from bank.account import CURRENCY, IDENTIFIER
-from bank.text import MAX_DESCRIPTION, InvalidDescription, description_text
+from commands.inputs import (
+    CURRENCY,
+    IDENTIFIER,
+    MAX_DESCRIPTION,
+    InvalidDescription,
+    description_text,
+)
 from web.errors import sentence
 
 IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,128}")

@@ -12,8 +12,13 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
-from bank.errors import InvalidAmount
-from bank.money import MAX_AMOUNT, format_money, non_negative_amount, positive_amount
+from commands.inputs import (
+    MAX_AMOUNT,
+    InvalidAmount,
+    format_money,
+    non_negative_amount,
+    positive_amount,
+)
 from web.errors import sentence
 
 PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")

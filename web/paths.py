@@ -6,8 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from bank.account import IDENTIFIER
-from bank.errors import AccountNotFound
+from commands.inputs import IDENTIFIER, AccountNotFound
 
 V = TypeVar("V", bound=Callable[..., Any])
 

@@ -16,7 +16,7 @@ ALLOWED = {
     "commands": {"bank", "commands"},
     "read_models": {"bank", "read_models"},
     "queries": {"bank", "read_models", "queries"},
-    "web": {"bank", "commands", "queries", "bootstrap", "web"},
+    "web": {"commands", "queries", "bootstrap", "web"},
     "bootstrap": {"bank", "commands", "read_models", "bootstrap"},
 }
 

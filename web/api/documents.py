@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from bank.money import format_money
+from commands.inputs import format_money
 from queries.accounts import AccountSummary
 from web.fields import utc_text
 

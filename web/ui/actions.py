@@ -9,7 +9,7 @@ from typing import Any
 from flask import url_for
 from flask.typing import ResponseReturnValue
 
-from bank.money import format_money
+from commands.inputs import format_money
 from commands.messages import (
     CloseAccount,
     DepositMoney,

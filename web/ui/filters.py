@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask import Flask
 
-from bank.money import CENT
+from commands.inputs import CENT
 
 
 def money(amount: Decimal) -> str:

@@ -10,8 +10,8 @@ from flask import flash, redirect, request
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, ValidationError
 
-from bank.errors import DomainError
 from commands.bus import result_as_json
+from commands.inputs import DomainError
 from commands.messages import Command
 from web.commanding import execute
 from web.errors import field_messages, problem_for
