@@ -38,7 +38,7 @@ class ReplayInProgress(RuntimeError):
 def exclusive_replay(engine: Engine, suffix: str) -> Iterator[None]:
     """Hold the lock of the `suffix` scratch tables, or raise ReplayInProgress at once."""
     if engine.dialect.name == "postgresql":
-        with _advisory_lock(engine, f".ledger-replay{suffix}", suffix):
+        with _advisory_lock(engine, suffix):
             yield
         return
     path = database_file(engine)
@@ -57,8 +57,9 @@ def exclusive_replay(engine: Engine, suffix: str) -> Iterator[None]:
 
 
 @contextmanager
-def _advisory_lock(engine: Engine, name: str, suffix: str) -> Iterator[None]:
+def _advisory_lock(engine: Engine, suffix: str) -> Iterator[None]:
     """A session advisory lock on a connection of its own, held for the block."""
+    name = f".ledger-replay{suffix}"
     with engine.connect() as conn:
         acquired = conn.execute(_TRY_LOCK, {"name": name}).scalar_one()
         conn.commit()
