@@ -1,13 +1,13 @@
 """Where a command's time goes: waiting on the database driver, or everything else.
 
-Attached to an engine, a `DatabaseTime` times each statement between SQLAlchemy's
-`before_cursor_execute` and `after_cursor_execute` events (on PostgreSQL that is the round
-trip and the server's work; the implicit `BEGIN` rides on a transaction's first statement)
-and each commit, by wrapping the dialect's `do_commit` (the WAL flush). The live
-projector's statement lines skip SQLAlchemy (`read_models.bulk` runs them on the driver's
-cursor), so their insert is timed by wrapping the function that does it. What is left of
-a command's wall time is Python: the bus, the aggregate, the projector and SQLAlchemy
-itself. The instruments cost a few microseconds a statement, so workloads measure their
+Attached to an engine, a `DatabaseTime` times each statement (on PostgreSQL that is the
+round trip and the server's work; the implicit `BEGIN` rides on a transaction's first
+statement) and each commit, by wrapping the dialect's `do_commit` (the WAL flush). Most of
+a command's statements skip SQLAlchemy's execution (`bank.store.driver`, `read_models.
+bulk`, SQLite's `BEGIN`), so those are timed by wrapping the functions that run them; the
+rest by SQLAlchemy's `before_cursor_execute` and `after_cursor_execute` events. What is
+left of a command's wall time is Python: the bus, the aggregate, the projector and
+SQLAlchemy itself. The instruments cost a few microseconds a statement, so workloads measure their
 headline figures without them.
 """
 
@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from typing import Any
 from unittest import mock
 
 from sqlalchemy import Engine, event
 
+from bank.store import engine as ledger_engine
+from bank.store.driver import DriverStatement
 from read_models import accounts
 
+BEGIN = "BEGIN (SQLite)"
 COMMIT = "COMMIT"
 LINES = "statement lines (on the driver)"
 
@@ -50,6 +53,14 @@ class DatabaseTime:
         )
         stack.enter_context(
             mock.patch.object(accounts, "insert_rows", self._timed(LINES, accounts.insert_rows))  # type: ignore[attr-defined]
+        )
+        stack.enter_context(
+            mock.patch.object(
+                ledger_engine, "begin_sqlite", self._timed(BEGIN, ledger_engine.begin_sqlite)
+            )
+        )
+        stack.enter_context(
+            mock.patch.object(DriverStatement, "run", self._timed_run(DriverStatement.run))
         )
         for name, listener in (
             ("before_cursor_execute", self._before),
@@ -89,6 +100,18 @@ class DatabaseTime:
                 function(*args, **kwargs)
             finally:
                 self._add(kind, time.perf_counter() - started)
+
+        return timed
+
+    def _timed_run(self, run: Callable[..., Sequence[Any]]) -> Callable[..., Sequence[Any]]:
+        """`DriverStatement.run`, timed under the statement's kind."""
+
+        def timed(statement: DriverStatement, *args: Any) -> Sequence[Any]:
+            started = time.perf_counter()
+            try:
+                return run(statement, *args)
+            finally:
+                self._add(statement_kind(statement.sql), time.perf_counter() - started)
 
         return timed
 

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, select, tuple_
 
 from bank.errors import AccountNotFound
 from bank.money import from_cents
-from bank.store.driver import driver_select
+from bank.store.driver import driver_statement
 from queries.pages import DEFAULT_LIMIT, InvalidCursor, Page, decode_cursor, page_size, paginate
 from read_models.tables import LIVE
 
@@ -23,7 +23,7 @@ _ONE = select(_SUMMARIES).where(_SUMMARIES.c.account_id == bindparam("account_id
 
 def _fetch_on_driver(conn: Connection, account_id: str) -> Sequence[Any] | None:
     """The summary row through the DB-API cursor, converted as Core would; None if none."""
-    query = driver_select(_ONE, conn.dialect)
+    query = driver_statement(_ONE, conn.dialect)
     cursor = conn.connection.cursor()
     try:
         cursor.execute(query.sql, query.parameters({"account_id": account_id}))

@@ -26,6 +26,7 @@ from sqlalchemy import (
     update,
 )
 
+from bank.store.driver import driver_statement
 from bank.store.types import UTCDateTime
 from read_models.bulk import insert_rows, stored_form
 from read_models.effects import EFFECTS, OPENED, Effect, Envelope
@@ -49,6 +50,7 @@ class LiveWriter:
     def project(self, connection: Connection, events: Sequence[Envelope]) -> None:
         """Apply `events`, in position order, in the caller's transaction."""
         lines = []
+        dialect = connection.dialect
         for envelope in events:
             effect_of = EFFECTS.get(envelope.event_type)
             if effect_of is None:
@@ -57,10 +59,10 @@ class LiveWriter:
             if envelope.event_type == OPENED:
                 state = AccountState.open(envelope)
                 line = state.apply(envelope, effect)
-                connection.execute(self._insert, state.as_row())
+                driver_statement(self._insert, dialect).run(connection, state.as_row())
             else:
-                balance = connection.execute(self._update, _update_params(envelope, effect))
-                balance_after = balance.scalar()
+                update = driver_statement(self._update, dialect)
+                balance_after = update.scalar(connection, _update_params(envelope, effect))
                 if balance_after is None:
                     raise missing_summary(envelope)
                 line = statement_line(envelope, effect, balance_after) if effect.line_type else None

@@ -1,32 +1,43 @@
-"""Prebuilt Core SELECTs run straight on the DB-API driver, with Core's own conversions.
+"""Prebuilt Core statements run straight on the DB-API driver, with Core's own conversions.
 
-For the hottest reads (an account summary per GET, a million events per rebuild) Core's
-per-execution and per-row work cost more than the query: 23 of 28 µs for the summary on
-SQLite, two thirds of a rebuild's reading time. A `DriverSelect` is the statement compiled
-once per dialect plus each column type's result processor, so rows read this way hold
-exactly what Core would have returned.
+For the hottest statements (a command's five or six, an account summary per GET, a
+million events per rebuild) Core's per-execution and per-row work cost more than the
+statement: 23 of 28 µs for the summary on SQLite, about 20 µs a statement on a command's
+path, two thirds of a rebuild's reading time. A `DriverStatement` is the statement compiled
+once per dialect plus each bound value's and each column's type processor, so values go
+in, and rows come out, exactly as through Core.
+
+Errors are the driver's own, not SQLAlchemy's wrappers: the write paths let them roll the
+transaction back, and the one read path that must tell a disconnect retries through Core
+(`queries.accounts`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Dialect, Select
+from sqlalchemy import Connection, Dialect, Select, TextClause
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import UpdateBase
 
 Converter = Callable[[Any], Any]
 
 
 @dataclass(frozen=True)
-class DriverSelect:
-    """One SELECT compiled for one dialect, and its columns' converters (None: as is)."""
+class DriverStatement:
+    """One statement compiled for one dialect, with its binds' and columns' converters."""
 
     compiled: SQLCompiler
     names: tuple[str, ...]
+    """The columns it returns (a SELECT's, or a RETURNING clause's), in order."""
     converters: tuple[Converter | None, ...]
+    """Each returned column's result processor; None: the driver's value as it is."""
+    binders: tuple[tuple[str, Converter], ...]
+    """The bound parameters whose type converts their value, and how."""
 
     @property
     def sql(self) -> str:
@@ -36,8 +47,21 @@ class DriverSelect:
     def parameters(self, values: Mapping[str, Any]) -> Any:
         """Bound values as the driver takes them: a tuple (positional) or a dict (named)."""
         named = self.compiled.construct_params(values)
+        for name, bind in self.binders:
+            named[name] = bind(named[name])
         order = self.compiled.positiontup
         return tuple(named[name] for name in order) if order else named
+
+    def run(self, conn: Connection, values: Mapping[str, Any]) -> Sequence[Any]:
+        """Execute in the connection's transaction; the rows it returns, unconverted."""
+        with closing(conn.connection.cursor()) as cursor:
+            cursor.execute(self.sql, self.parameters(values))
+            return cursor.fetchall() if self.names else []
+
+    def scalar(self, conn: Connection, values: Mapping[str, Any]) -> Any:
+        """The first column of the first row returned, converted; None when no row is."""
+        rows = self.run(conn, values)
+        return self.convert(rows[0])[0] if rows else None
 
     def converter(self, name: str) -> Converter:
         """The converter of one column, for loops that convert only some columns."""
@@ -49,18 +73,27 @@ class DriverSelect:
 
 
 @cache
-def driver_select(statement: Select[Any], dialect: Dialect) -> DriverSelect:
+def driver_statement(
+    statement: Select[Any] | UpdateBase | TextClause, dialect: Dialect
+) -> DriverStatement:
     """`statement` prepared for `dialect`; cached, so build statements once, at import."""
     compiled = statement.compile(dialect=dialect)
     assert isinstance(compiled, SQLCompiler)
-    return DriverSelect(
+    returned = [] if isinstance(statement, TextClause) else list(statement.exported_columns)
+    return DriverStatement(
         compiled,
-        tuple(column.name for column in statement.selected_columns),
+        tuple(column.name for column in returned),
+        tuple(_type_of(column, dialect).result_processor(dialect, None) for column in returned),
         tuple(
-            column.type.dialect_impl(dialect).result_processor(dialect, None)
-            for column in statement.selected_columns
+            (name, processor)
+            for name, bind in compiled.binds.items()
+            if (processor := _type_of(bind, dialect).bind_processor(dialect)) is not None
         ),
     )
+
+
+def _type_of(element: Any, dialect: Dialect) -> Any:
+    return element.type.dialect_impl(dialect)
 
 
 def _same(value: Any) -> Any:

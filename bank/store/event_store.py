@@ -20,13 +20,13 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import Connection, Row, func, select, text
+from sqlalchemy import Connection, Row, Select, func, select
 
 from bank.errors import ConcurrencyError
 from bank.events import DomainEvent, event_class
 from bank.recorded import RecordedEvent, StoredEvent
 from bank.store import statements as sql
-from bank.store.driver import driver_select
+from bank.store.driver import driver_statement
 from bank.store.schema import events
 from bank.upcasting import upcast
 
@@ -78,7 +78,7 @@ class EventStore:
             return []
         first_versions = [self._advance(a) for a in ordered]
         if self._postgres:
-            self._conn.execute(text("LOCK TABLE events IN EXCLUSIVE MODE"))
+            driver_statement(sql.LOCK_EVENTS, self._conn.dialect).run(self._conn, {})
         recorded_at = datetime.now(UTC)
         shared = dict(metadata)
         drafts = [
@@ -86,8 +86,9 @@ class EventStore:
             for a, first in zip(ordered, first_versions, strict=True)
             for offset, event in enumerate(a.events)
         ]
-        rows = [
-            {
+        values = {}
+        for index, (event_id, stream_id, stream_type, version, event) in enumerate(drafts):
+            row = {
                 "event_id": event_id,
                 "stream_id": stream_id,
                 "stream_type": stream_type,
@@ -98,12 +99,14 @@ class EventStore:
                 "metadata": shared,
                 "recorded_at": recorded_at,
             }
-            for event_id, stream_id, stream_type, version, event in drafts
-        ]
-        positions = self._conn.execute(sql.INSERT_EVENTS, rows).scalars().all()
+            values.update({f"{name}_{index}": value for name, value in row.items()})
+        insert = driver_statement(sql.insert_events(len(drafts)), self._conn.dialect)
+        positions = {(sid, v): p for p, sid, v in insert.run(self._conn, values)}
         return [
-            RecordedEvent(position, *draft, metadata=shared, recorded_at=recorded_at)
-            for position, draft in zip(positions, drafts, strict=True)
+            RecordedEvent(
+                positions[draft[1], draft[3]], *draft, metadata=shared, recorded_at=recorded_at
+            )
+            for draft in drafts
         ]
 
     def _advance(self, append: PendingAppend) -> int:
@@ -122,7 +125,7 @@ class EventStore:
         else:
             stmt = sql.EXTEND_STREAM_AT
             params["expected"] = expected
-        new_version = self._conn.execute(stmt, params).scalar()
+        new_version = driver_statement(stmt, self._conn.dialect).scalar(self._conn, params)
         if new_version is None:
             raise ConcurrencyError(
                 append.stream_id, _describe(append.expected), self.stream_version(append.stream_id)
@@ -133,14 +136,18 @@ class EventStore:
 
     def stream_version(self, stream_id: str) -> int | None:
         """The stream's current version, or None when it has no events."""
-        return self._conn.execute(sql.STREAM_VERSION, {"sid": stream_id}).scalar()
+        return self._version(sql.STREAM_VERSION, stream_id)
 
     def lock_stream(self, stream_id: str) -> int | None:
         """The stream's version, its row locked until commit (PostgreSQL `FOR UPDATE`).
 
         SQLite needs no row lock: a write transaction there holds the database's write lock.
         """
-        return self._conn.execute(sql.LOCK_STREAM, {"sid": stream_id}).scalar()
+        return self._version(sql.LOCK_STREAM, stream_id)
+
+    def _version(self, query: Select[Any], stream_id: str) -> int | None:
+        version = driver_statement(query, self._conn.dialect).scalar(self._conn, {"sid": stream_id})
+        return None if version is None else int(version)
 
     def read_stream(
         self,
@@ -165,7 +172,7 @@ class EventStore:
         Read on the driver (see `bank.store.driver`): Core's per-row work was a third of
         a replay.
         """
-        plan = driver_select(sql.REPLAY_STREAM, self._conn.dialect)
+        plan = driver_statement(sql.REPLAY_STREAM, self._conn.dialect)
         rows = self._conn.exec_driver_sql(
             plan.sql, plan.parameters({"sid": stream_id, "after": after_version})
         )
@@ -197,7 +204,7 @@ class EventStore:
         reading time, its `Row` objects another microsecond an event. `recorded_at` stays
         as the driver returns it (see `StoredEvent`).
         """
-        plan = driver_select(sql.READ_DATA, self._conn.dialect)
+        plan = driver_statement(sql.READ_DATA, self._conn.dialect)
         to_data = plan.converter("data")
         with closing(self._conn.connection.cursor()) as cursor:
             cursor.execute(plan.sql, plan.parameters({"after": after_position, "size": size}))

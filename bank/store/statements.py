@@ -1,14 +1,16 @@
 """The event store's statements, built once at import.
 
 Constructing a Core statement costs several times more than executing it (see bench/
-and docs/event-store.md), so the hot paths run these prebuilt ones.
+and docs/event-store.md), so the hot paths run these prebuilt ones, and run them on the
+driver (`bank.store.driver`).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Insert, bindparam, insert, select, text, update
 
 from bank.store.dialect import DIALECTS, insert_for
 from bank.store.schema import events, streams
@@ -27,7 +29,31 @@ SELECT_EVENTS = select(
 )
 
 
-INSERT_EVENTS = insert(events).returning(events.c.position, sort_by_parameter_order=True)
+LOCK_EVENTS = text("LOCK TABLE events IN EXCLUSIVE MODE")
+"""PostgreSQL: appends commit in position order (see `bank.store.event_store`)."""
+
+EVENT_COLUMNS = tuple(column.name for column in events.c if column.name != "position")
+"""What an append supplies of an event; the position is the store's to draw."""
+
+
+@cache
+def insert_events(count: int) -> Insert:
+    """`count` events in one INSERT, each row's binds suffixed by its index (`version_0`).
+
+    It returns each position with its stream and version, to match rows by: the order of
+    RETURNING rows is not promised.
+    """
+    rows = [
+        {name: bindparam(f"{name}_{index}", type_=events.c[name].type) for name in EVENT_COLUMNS}
+        for index in range(count)
+    ]
+    return (
+        insert(events)
+        .values(rows)
+        .returning(events.c.position, events.c.stream_id, events.c.version)
+    )
+
+
 STREAM_VERSION = select(streams.c.version).where(streams.c.stream_id == bindparam("sid"))
 LOCK_STREAM = STREAM_VERSION.with_for_update()
 REPLAY_STREAM = (

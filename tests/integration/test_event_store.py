@@ -56,6 +56,25 @@ def test_appended_events_read_back_equal_with_versions_positions_and_metadata(en
     assert events[0].recorded_at.tzinfo is not None
 
 
+def test_an_append_returns_each_event_as_stored_across_streams(engine: Engine):
+    append(engine, "b", deposits(1), NO_STREAM)
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        returned = EventStore(conn).append(
+            [PendingAppend("b", "T", deposits(3), 1), PendingAppend("a", "T", deposits(2), 0)],
+            META,
+        )
+    with engine.connect() as conn:
+        stored = list(EventStore(conn).read_all())[1:]
+    assert [(e.stream_id, e.version) for e in returned] == [
+        ("a", 1),
+        ("a", 2),
+        ("b", 2),
+        ("b", 3),
+        ("b", 4),
+    ]
+    assert returned == stored
+
+
 def test_exact_expected_version_appends_after_that_version(engine: Engine):
     append(engine, "s1", deposits(2), NO_STREAM)
     assert append(engine, "s1", deposits(1), 2) == [3]
