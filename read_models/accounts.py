@@ -2,7 +2,9 @@
 
 `LiveWriter` keeps the live tables inside each command's transaction in as few round
 trips as the arithmetic allows: one UPDATE ... RETURNING for the summary, one INSERT for
-the line. `ReplayWriter` serves rebuilds: summaries in memory, lines in bulk.
+the line, or on PostgreSQL both in one statement (the line's INSERT reads the balance
+from the UPDATE in its WITH clause). `ReplayWriter` serves rebuilds: summaries in memory,
+lines in bulk.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Connection,
     Insert,
+    Table,
     Update,
     and_,
     bindparam,
@@ -30,7 +33,7 @@ from bank.store.driver import driver_statement
 from bank.store.types import UTCDateTime
 from read_models.bulk import insert_rows, stored_form
 from read_models.effects import EFFECTS, OPENED, Effect, Envelope
-from read_models.summary import AccountState, missing_summary, statement_line
+from read_models.summary import AccountState, Line, missing_summary, statement_line
 from read_models.tables import AccountTables
 
 MAX_CACHED_ACCOUNTS = 100_000
@@ -45,43 +48,93 @@ class LiveWriter:
 
     def __init__(self, tables: AccountTables) -> None:
         self._tables = tables
-        self._insert, self._update = _live_statements(tables)
+        self._insert, self._update, self._update_with_line = _live_statements(tables)
 
     def project(self, connection: Connection, events: Sequence[Envelope]) -> None:
         """Apply `events`, in position order, in the caller's transaction."""
         lines = []
-        dialect = connection.dialect
+        one_statement = connection.dialect.name in _DML_IN_WITH
         for envelope in events:
             effect_of = EFFECTS.get(envelope.event_type)
             if effect_of is None:
                 continue
             effect = effect_of(envelope.data)
             if envelope.event_type == OPENED:
-                state = AccountState.open(envelope)
-                line = state.apply(envelope, effect)
-                driver_statement(self._insert, dialect).run(connection, state.as_row())
+                line = self._open(connection, envelope, effect)
+            elif one_statement and effect.line_type is not None:
+                self._move_with_line(connection, envelope, effect)
+                continue
             else:
-                update = driver_statement(self._update, dialect)
-                balance_after = update.scalar(connection, _update_params(envelope, effect))
-                if balance_after is None:
-                    raise missing_summary(envelope)
-                line = statement_line(envelope, effect, balance_after) if effect.line_type else None
+                line = self._change(connection, envelope, effect)
             if line is not None:
                 lines.append(line)
-        insert_rows(connection, self._tables.lines, lines)
+        if lines:
+            insert_rows(connection, self._tables.lines, lines)
+
+    def _open(self, connection: Connection, envelope: Envelope, effect: Effect) -> Line | None:
+        """Insert the new summary; its opening line is the caller's to insert."""
+        state = AccountState.open(envelope)
+        line = state.apply(envelope, effect)
+        driver_statement(self._insert, connection.dialect).run(connection, state.as_row())
+        return line
+
+    def _change(self, connection: Connection, envelope: Envelope, effect: Effect) -> Line | None:
+        """Update the summary; the line, if the event adds one, is the caller's to insert."""
+        update = driver_statement(self._update, connection.dialect)
+        balance_after = update.scalar(connection, _update_params(envelope, effect))
+        if balance_after is None:
+            raise missing_summary(envelope)
+        return statement_line(envelope, effect, balance_after) if effect.line_type else None
+
+    def _move_with_line(self, connection: Connection, envelope: Envelope, effect: Effect) -> None:
+        """Update the summary and insert the line it moved in one statement (one round trip)."""
+        line = statement_line(envelope, effect, balance_after_cents=0)  # the UPDATE's balance
+        params = _update_params(envelope, effect)
+        params.update({f"line_{name}": getattr(line, name) for name in _LINE_BINDS})
+        if not driver_statement(self._update_with_line, connection.dialect).run(connection, params):
+            raise missing_summary(envelope)
 
     def flush(self, connection: Connection) -> None:
         """Nothing is held back."""
 
 
+_DML_IN_WITH = frozenset({"postgresql"})
+"""Dialects whose WITH clause may hold an UPDATE (SQLite's may not)."""
+
+_LINE_BINDS = tuple(name for name in Line._fields if name != "balance_after_cents")
+"""A statement line's fields bound as `line_<name>`; the balance comes from the summary."""
+
+
 @cache
-def _live_statements(tables: AccountTables) -> tuple[Insert, Update]:
+def _live_statements(tables: AccountTables) -> tuple[Insert, Update, Insert]:
     """Built once per table set: constructing a Core statement costs more than running it.
 
-    The UPDATE is `AccountState.apply` as one statement, returning the balance after.
+    The last one is the summary's UPDATE in a WITH clause and the statement line's
+    INSERT, which returns a row only when there was a summary to update.
     """
-    s = tables.summaries
-    return insert(s), (
+    s, lines = tables.summaries, tables.lines
+    updated = _summary_update(s)
+    moved = updated.cte("moved")
+    line = select(
+        *(
+            moved.c.balance_cents
+            if column.name == "balance_after_cents"
+            else bindparam(f"line_{column.name}", type_=column.type)
+            for column in lines.c
+        )
+    )
+    return (
+        insert(s),
+        updated,
+        insert(lines)
+        .from_select([column.name for column in lines.c], line)
+        .returning(lines.c.position),
+    )
+
+
+def _summary_update(s: Table) -> Update:
+    """`AccountState.apply` as one UPDATE, returning the balance after."""
+    return (
         update(s)
         .where(s.c.account_id == bindparam("key"))
         .values(

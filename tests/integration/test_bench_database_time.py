@@ -19,9 +19,12 @@ def test_a_deposit_is_split_into_its_statements_and_commit(ledger: Ledger, engin
     with DatabaseTime(engine) as database:
         ledger.bus.execute(DepositMoneyFactory(account_id="acc-0", amount=Decimal("1.00")))
     assert database.calls[COMMIT] == 1
-    assert database.calls[LINES] == 1
     assert database.calls["INSERT INTO events"] == 1
-    assert database.calls["UPDATE account_summaries SET"] == 1
+    if engine.dialect.name == "postgresql":  # the summary's UPDATE and the line in one
+        assert database.calls["WITH moved AS"] == 1
+    else:
+        assert database.calls["UPDATE account_summaries SET"] == 1
+        assert database.calls[LINES] == 1
     assert database.calls["SELECT streams.version FROM"] == 1
     figures = database.figures(wall_seconds=1.0, per=1)
     assert figures["  in the database"] == sum(database.seconds.values()) * 1e6
