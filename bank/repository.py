@@ -13,6 +13,10 @@ from bank.recorded import RecordedEvent
 from bank.store.event_store import NO_STREAM, EventStore, PendingAppend
 from bank.store.snapshots import Snapshot, SnapshotStore
 
+CATCH_UP_AT_MOST = 50
+"""Versions a cached state may be behind and still be caught up; further, a snapshot is
+likely nearer (one is taken every 100 by default)."""
+
 
 class AccountRepository:
     """Loads accounts from the newest compatible snapshot plus later events; saves new events.
@@ -46,22 +50,28 @@ class AccountRepository:
         return [self._seen[account_id] for account_id in account_ids]
 
     def _fetch(self, account_id: str) -> BankAccount:
-        """Lock the stream, then take the cached state if it is that version, else load it."""
+        """Lock the stream, then take the cached state if it is that version, else load it.
+
+        A cached state a few versions behind (another process wrote since) is caught up
+        with just the newer events.
+        """
         version = self._store.lock_stream(account_id)
         if version is None:
             raise AccountNotFound(account_id)
         cached = self._cache.get(account_id) if self._cache is not None else None
         if cached is not None and cached.version == version:
             return cached
-        account = self._load(account_id)
+        behind = cached is not None and 0 < version - cached.version <= CATCH_UP_AT_MOST
+        account = self._load(account_id, cached if behind else None)
         if self._cache is not None:
             self._cache.put(account)
         return account
 
-    def _load(self, account_id: str) -> BankAccount:
-        """Newest compatible snapshot, then the events after it."""
-        snapshot = self._snapshots.latest(account_id, BankAccount.SNAPSHOT_FORMAT)
-        start = None if snapshot is None else _from_snapshot(snapshot)
+    def _load(self, account_id: str, start: BankAccount | None = None) -> BankAccount:
+        """From `start` or else the newest compatible snapshot, then the events after it."""
+        if start is None:
+            snapshot = self._snapshots.latest(account_id, BankAccount.SNAPSHOT_FORMAT)
+            start = None if snapshot is None else _from_snapshot(snapshot)
         history = self._store.replay_stream(account_id, after_version=start.version if start else 0)
         return BankAccount.replay(account_id, history, start)
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine
 
+from bank.store.snapshots import SnapshotStore
 from bootstrap import Ledger, Settings, build_ledger
 from tests.factories import (
     DepositMoneyFactory,
@@ -65,3 +66,19 @@ def test_a_transfer_with_one_stale_side_applies_once(ledger: Ledger, other: Ledg
     assert load(engine, "acc-0").balance == Decimal("0.00")
     assert load(engine, "acc-1").balance == Decimal("25.02")
     assert [e.event_type for e in all_events(engine)].count("TransferSent") == 1
+
+
+def test_a_stale_cache_entry_is_caught_up_with_the_newer_events_only(
+    ledger: Ledger, other: Ledger, engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    ledger.bus.execute(OpenAccountFactory(account_id="acc-0", initial_deposit=Decimal("100")))
+    warm(ledger, "acc-0")
+    other.bus.execute(DepositMoneyFactory(account_id="acc-0", amount=Decimal("50")))
+    snapshot_reads = []
+    latest = SnapshotStore.latest
+    monkeypatch.setattr(
+        SnapshotStore, "latest", lambda *args: snapshot_reads.append(args) or latest(*args)
+    )
+    ledger.bus.execute(WithdrawMoneyFactory(account_id="acc-0", amount=Decimal("10")))
+    assert all_events(engine)[-1].data["balance_after"] == "140.01"
+    assert snapshot_reads == []
