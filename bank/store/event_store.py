@@ -86,9 +86,8 @@ class EventStore:
             for a, first in zip(ordered, first_versions, strict=True)
             for offset, event in enumerate(a.events)
         ]
-        values = {}
-        for index, (event_id, stream_id, stream_type, version, event) in enumerate(drafts):
-            row = {
+        rows = [
+            {
                 "event_id": event_id,
                 "stream_id": stream_id,
                 "stream_type": stream_type,
@@ -99,15 +98,27 @@ class EventStore:
                 "metadata": shared,
                 "recorded_at": recorded_at,
             }
-            values.update({f"{name}_{index}": value for name, value in row.items()})
-        insert = driver_statement(sql.insert_events(len(drafts)), self._conn.dialect)
-        positions = {(sid, v): p for p, sid, v in insert.run(self._conn, values)}
+            for event_id, stream_id, stream_type, version, event in drafts
+        ]
+        positions = self._insert(rows)
         return [
             RecordedEvent(
                 positions[draft[1], draft[3]], *draft, metadata=shared, recorded_at=recorded_at
             )
             for draft in drafts
         ]
+
+    def _insert(self, rows: Sequence[Mapping[str, Any]]) -> dict[tuple[str, int], int]:
+        """Insert event rows, `sql.ROWS_PER_INSERT` a statement; positions by (stream, version)."""
+        positions = {}
+        for start in range(0, len(rows), sql.ROWS_PER_INSERT):
+            chunk = rows[start : start + sql.ROWS_PER_INSERT]
+            values = {
+                f"{name}_{i}": value for i, row in enumerate(chunk) for name, value in row.items()
+            }
+            insert = driver_statement(sql.insert_events(len(chunk)), self._conn.dialect)
+            positions.update({(sid, v): p for p, sid, v in insert.run(self._conn, values)})
+        return positions
 
     def _advance(self, append: PendingAppend) -> int:
         """Move the stream's version forward by the number of events; return the first one."""

@@ -35,10 +35,15 @@ LOCK_EVENTS = text("LOCK TABLE events IN EXCLUSIVE MODE")
 EVENT_COLUMNS = tuple(column.name for column in events.c if column.name != "position")
 """What an append supplies of an event; the position is the store's to draw."""
 
+ROWS_PER_INSERT = 100
+"""Events in one INSERT at most: 900 bound values, under every driver's limit (SQLite's
+was 999 before 3.32, PostgreSQL's is 65,535), and at most 100 statements to keep built."""
+
 
 @cache
 def insert_events(count: int) -> Insert:
-    """`count` events in one INSERT, each row's binds suffixed by its index (`version_0`).
+    """`count` events (at most `ROWS_PER_INSERT`) in one INSERT, each row's binds suffixed
+    by its index (`version_0`).
 
     It returns each position with its stream and version, to match rows by: the order of
     RETURNING rows is not promised.

@@ -23,7 +23,9 @@ from bank.store.event_store import (
     ExpectedVersion,
     PendingAppend,
 )
+from bank.store.statements import ROWS_PER_INSERT
 from tests.factories import AccountOpenedFactory, MoneyDepositedFactory
+from tests.integration.helpers import all_events
 
 META = {"actor": "test", "command": "Test"}
 
@@ -73,6 +75,20 @@ def test_an_append_returns_each_event_as_stored_across_streams(engine: Engine):
         ("b", 4),
     ]
     assert returned == stored
+
+
+def test_a_long_append_takes_several_statements_and_keeps_every_position(engine: Engine):
+    count = 2 * ROWS_PER_INSERT + 1
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        returned = EventStore(conn).append(
+            [
+                PendingAppend("a", "T", deposits(count), NO_STREAM),
+                PendingAppend("b", "T", deposits(1), NO_STREAM),
+            ],
+            META,
+        )
+    assert [e.version for e in returned] == [*range(1, count + 1), 1]
+    assert returned == all_events(engine)
 
 
 def test_exact_expected_version_appends_after_that_version(engine: Engine):

@@ -1,0 +1,44 @@
+"""Statements run on the driver store, and read back, values exactly as Core does."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, bindparam, insert, select
+
+from bank.store.driver import driver_statement
+from bank.store.engine import WRITE
+from bank.store.schema import idempotency_records as records
+
+RECORD = {
+    "fingerprint": "f" * 64,
+    "command": "DepositMoney",
+    "response": {"account_ids": ["acc-1"], "amount": "1.00", "nested": {"n": 1}},
+    "recorded_at": datetime(2026, 11, 27, 5, 4, 3, 210_987, tzinfo=UTC),
+}
+STORED_AS_IS = select(records.c.response, records.c.recorded_at).order_by(records.c.key)
+
+
+def test_values_bound_on_the_driver_are_stored_as_core_stores_them(engine: Engine):
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        conn.execute(insert(records), {"key": "by-core", **RECORD})
+        driver_statement(insert(records), conn.dialect).run(conn, {"key": "on-driver", **RECORD})
+    with engine.connect() as conn:
+        plan = driver_statement(STORED_AS_IS, conn.dialect)
+        by_core, on_driver = conn.exec_driver_sql(plan.sql).all()  # raw, unconverted
+    assert on_driver == by_core
+
+
+def test_rows_read_on_the_driver_are_converted_as_core_converts_them(engine: Engine):
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        conn.execute(insert(records), {"key": "k", **RECORD})
+    query = select(records.c.response, records.c.recorded_at).where(
+        records.c.key == bindparam("key")
+    )
+    with engine.connect() as conn:
+        plan = driver_statement(query, conn.dialect)
+        on_driver = plan.convert(plan.run(conn, {"key": "k"})[0])
+        by_core = conn.execute(query, {"key": "k"}).one()
+        missing = plan.scalar(conn, {"key": "missing"})
+    assert on_driver == list(by_core) == [RECORD["response"], RECORD["recorded_at"]]
+    assert missing is None
