@@ -24,13 +24,8 @@ _ONE = select(_SUMMARIES).where(_SUMMARIES.c.account_id == bindparam("account_id
 def _fetch_on_driver(conn: Connection, account_id: str) -> Sequence[Any] | None:
     """The summary row through the DB-API cursor, converted as Core would; None if none."""
     query = driver_statement(_ONE, conn.dialect)
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(query.sql, query.parameters({"account_id": account_id}))
-        raw = cursor.fetchone()
-    finally:
-        cursor.close()
-    return None if raw is None else query.convert(raw)
+    rows = query.run(conn, {"account_id": account_id})
+    return query.convert(rows[0]) if rows else None
 
 
 @dataclass(frozen=True)

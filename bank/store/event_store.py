@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -184,9 +183,7 @@ class EventStore:
         a replay.
         """
         plan = driver_statement(sql.REPLAY_STREAM, self._conn.dialect)
-        rows = self._conn.exec_driver_sql(
-            plan.sql, plan.parameters({"sid": stream_id, "after": after_version})
-        )
+        rows = plan.run(self._conn, {"sid": stream_id, "after": after_version})
         to_data = plan.converter("data")
         return [_to_domain(kind, schema, to_data(data)) for kind, schema, data in rows]
 
@@ -217,21 +214,19 @@ class EventStore:
         """
         plan = driver_statement(sql.READ_DATA, self._conn.dialect)
         to_data = plan.converter("data")
-        with closing(self._conn.connection.cursor()) as cursor:
-            cursor.execute(plan.sql, plan.parameters({"after": after_position, "size": size}))
-            return [
-                StoredEvent(
-                    position,
-                    stream_id,
-                    version,
-                    event_type,
-                    upcast(event_type, schema_version, to_data(data)),
-                    recorded_at,
-                )
-                for position, stream_id, version, event_type, schema_version, data, recorded_at in (
-                    cursor.fetchall()
-                )
-            ]
+        return [
+            StoredEvent(
+                position,
+                stream_id,
+                version,
+                event_type,
+                upcast(event_type, schema_version, to_data(data)),
+                recorded_at,
+            )
+            for position, stream_id, version, event_type, schema_version, data, recorded_at in (
+                plan.run(self._conn, {"after": after_position, "size": size})
+            )
+        ]
 
     def head_position(self) -> int:
         """The highest committed position visible to this transaction (0 for an empty store)."""
