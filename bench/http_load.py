@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,24 +31,41 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(app: str, ready_path: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Serve `app` (module:callable) on 127.0.0.1; yield its base URL; stop it afterwards."""
+    """Serve `app` (module:callable) on 127.0.0.1; yield its base URL once every worker
+    is ready and the app answers on `ready_path`; stop it afterwards."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", *GUNICORN_OPTIONS, "-b", f"127.0.0.1:{port}", app]
-    process = subprocess.Popen(command, env={**os.environ, **(env or {})})
-    base = f"http://127.0.0.1:{port}"
+    command = [
+        *(sys.executable, "-m", "gunicorn", "-c", "python:bench.gunicorn_ready"),
+        *(*GUNICORN_OPTIONS, "-b", f"127.0.0.1:{port}", app),
+    ]
+    with tempfile.TemporaryDirectory() as ready:
+        process = subprocess.Popen(
+            command, env={**os.environ, **(env or {}), "BENCH_READY_DIR": ready}
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until(lambda: len(os.listdir(ready)) >= WORKERS, f"{WORKERS} workers")
+            _wait_until(lambda: _answers(base + ready_path), f"an answer on {base}{ready_path}")
+            yield base
+        finally:
+            process.terminate()
+            process.wait(10)
+
+
+def _wait_until(ready: Callable[[], bool], what: str) -> None:
+    for _ in range(100):
+        if ready():
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"gunicorn: no {what} after 10 s")
+
+
+def _answers(url: str) -> bool:
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + ready_path, timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(f"gunicorn did not answer on {base}{ready_path}")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(10)
+        urllib.request.urlopen(url, timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 @contextmanager
