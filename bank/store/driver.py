@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Select, TextClause
@@ -72,7 +72,13 @@ class DriverStatement:
         return [v if c is None else c(v) for c, v in zip(self.converters, row, strict=True)]
 
 
-@cache
+PREPARED_AT_MOST = 1024
+"""Statements kept prepared, per dialect instance (an engine's): a process with one engine
+needs a few hundred at most (a hundred event-INSERT sizes among them); a test session
+creates an engine per test and would otherwise keep every one's."""
+
+
+@lru_cache(maxsize=PREPARED_AT_MOST)
 def driver_statement(
     statement: Select[Any] | UpdateBase | TextClause, dialect: Dialect
 ) -> DriverStatement:
