@@ -163,15 +163,14 @@ def test_closing_accepts_an_empty_body_or_an_empty_object_with_or_without_a_type
     client: FlaskClient, open_account: Callable[..., Any]
 ) -> None:
     statuses = []
-    for n, kwargs in enumerate(
-        [
-            {},
-            {"data": ""},
-            {"json": {}},
-            {"data": "{}"},
-            {"data": "{}", "content_type": "text/plain"},
-        ]
-    ):
+    bodies: list[dict[str, object]] = [
+        {},
+        {"data": ""},
+        {"json": {}},
+        {"data": "{}"},
+        {"data": "{}", "content_type": "text/plain"},
+    ]
+    for n, kwargs in enumerate(bodies):
         open_account(f"a-{n}", "0")
         statuses.append(client.post(f"/api/accounts/a-{n}/close", **kwargs).status_code)
     assert statuses == [200] * 5

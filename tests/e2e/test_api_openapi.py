@@ -11,7 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis import GenerationMode, checks
+from schemathesis import APIOperation, GenerationMode, checks
+from schemathesis.core.result import Ok
 
 from bootstrap import Settings
 from web import create_app
@@ -43,6 +44,7 @@ def test_every_operation_answers_as_the_document_says(app: Flask) -> None:
     """
     document = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     for result in document.get_all_operations():
+        assert isinstance(result, Ok)
         operation = result.ok()
         cases = st.one_of(
             operation.as_strategy(GenerationMode.POSITIVE),
@@ -56,7 +58,9 @@ def test_every_operation_answers_as_the_document_says(app: Flask) -> None:
             database=None,
             suppress_health_check=list(HealthCheck),
         )
-        def answers_as_documented(case: schemathesis.Case) -> None:
+        def answers_as_documented(
+            case: schemathesis.Case[APIOperation[Any, Any, Any, Any]],
+        ) -> None:
             case.call_and_validate(checks=CHECKS)
 
         answers_as_documented()

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine
 
-from bank.store.snapshots import SnapshotStore
+from bank.store.snapshots import Snapshot, SnapshotStore
 from bootstrap import Ledger, Settings, build_ledger
 from tests.factories import (
     DepositMoneyFactory,
@@ -31,7 +31,7 @@ def warm(ledger: Ledger, account_id: str) -> None:
 
 def test_a_stale_cache_entry_is_noticed_at_load_before_the_account_decides(
     ledger: Ledger, other: Ledger, engine: Engine
-):
+) -> None:
     ledger.bus.execute(OpenAccountFactory(account_id="acc-0", initial_deposit=Decimal("100")))
     warm(ledger, "acc-0")
     other.bus.execute(DepositMoneyFactory(account_id="acc-0", amount=Decimal("50")))
@@ -40,7 +40,9 @@ def test_a_stale_cache_entry_is_noticed_at_load_before_the_account_decides(
     assert ledger.bus.retries == 0
 
 
-def test_a_refusal_is_never_decided_on_a_stale_cache(ledger: Ledger, other: Ledger, engine: Engine):
+def test_a_refusal_is_never_decided_on_a_stale_cache(
+    ledger: Ledger, other: Ledger, engine: Engine
+) -> None:
     ledger.bus.execute(OpenAccountFactory(account_id="acc-0", initial_deposit=Decimal("0")))
     warm(ledger, "acc-0")
     other.bus.execute(DepositMoneyFactory(account_id="acc-0", amount=Decimal("100")))
@@ -50,14 +52,16 @@ def test_a_refusal_is_never_decided_on_a_stale_cache(ledger: Ledger, other: Ledg
 
 def test_an_if_match_checked_against_a_stale_cache_uses_the_current_version(
     ledger: Ledger, other: Ledger
-):
+) -> None:
     ledger.bus.execute(OpenAccountFactory(account_id="acc-0"))
     warm(ledger, "acc-0")
     other.bus.execute(DepositMoneyFactory(account_id="acc-0"))
     ledger.bus.execute(DepositMoneyFactory(account_id="acc-0", expected_version=3))
 
 
-def test_a_transfer_with_one_stale_side_applies_once(ledger: Ledger, other: Ledger, engine: Engine):
+def test_a_transfer_with_one_stale_side_applies_once(
+    ledger: Ledger, other: Ledger, engine: Engine
+) -> None:
     for account_id in ("acc-0", "acc-1"):
         ledger.bus.execute(OpenAccountFactory(account_id=account_id, initial_deposit=Decimal("10")))
         warm(ledger, account_id)
@@ -70,15 +74,20 @@ def test_a_transfer_with_one_stale_side_applies_once(ledger: Ledger, other: Ledg
 
 def test_a_stale_cache_entry_is_caught_up_with_the_newer_events_only(
     ledger: Ledger, other: Ledger, engine: Engine, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     ledger.bus.execute(OpenAccountFactory(account_id="acc-0", initial_deposit=Decimal("100")))
     warm(ledger, "acc-0")
     other.bus.execute(DepositMoneyFactory(account_id="acc-0", amount=Decimal("50")))
-    snapshot_reads = []
+    snapshot_reads: list[tuple[SnapshotStore, str, int]] = []
     latest = SnapshotStore.latest
-    monkeypatch.setattr(
-        SnapshotStore, "latest", lambda *args: snapshot_reads.append(args) or latest(*args)
-    )
+
+    def recording_latest(
+        store: SnapshotStore, stream_id: str, format_version: int, /
+    ) -> Snapshot | None:
+        snapshot_reads.append((store, stream_id, format_version))
+        return latest(store, stream_id, format_version)
+
+    monkeypatch.setattr(SnapshotStore, "latest", recording_latest)
     ledger.bus.execute(WithdrawMoneyFactory(account_id="acc-0", amount=Decimal("10")))
     assert all_events(engine)[-1].data["balance_after"] == "140.01"
     assert snapshot_reads == []

@@ -14,7 +14,7 @@ from read_models import accounts
 from tests.factories import DepositMoneyFactory, OpenAccountFactory
 
 
-def test_a_deposit_is_split_into_its_statements_and_commit(ledger: Ledger, engine: Engine):
+def test_a_deposit_is_split_into_its_statements_and_commit(ledger: Ledger, engine: Engine) -> None:
     ledger.bus.execute(OpenAccountFactory(account_id="acc-0"))
     with DatabaseTime(engine) as database:
         ledger.bus.execute(DepositMoneyFactory(account_id="acc-0", amount=Decimal("1.00")))
@@ -31,7 +31,7 @@ def test_a_deposit_is_split_into_its_statements_and_commit(ledger: Ledger, engin
     assert figures["  outside it (Python)"] == 1e6 - figures["  in the database"]
 
 
-def test_detaching_restores_what_it_wrapped(ledger: Ledger, engine: Engine):
+def test_detaching_restores_what_it_wrapped(ledger: Ledger, engine: Engine) -> None:
     insert_rows, do_commit = accounts.insert_rows, engine.dialect.do_commit  # type: ignore[attr-defined]
     run, begin = DriverStatement.run, ledger_engine.begin_sqlite
     with DatabaseTime(engine) as database:

@@ -41,7 +41,7 @@ def history(bus: CommandBus) -> None:
     bus.execute(DepositMoneyFactory(account_id="a"))
 
 
-def test_help_lists_every_command():
+def test_help_lists_every_command() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
     for command in (
@@ -55,7 +55,7 @@ def test_help_lists_every_command():
         assert command in result.output
 
 
-def test_init_db_is_harmless_to_repeat(invoke: Callable[..., Result]):
+def test_init_db_is_harmless_to_repeat(invoke: Callable[..., Result]) -> None:
     for _ in range(2):
         result = invoke("init-db")
         assert (result.exit_code, result.output) == (0, "schema is up to date\n")
@@ -63,7 +63,7 @@ def test_init_db_is_harmless_to_repeat(invoke: Callable[..., Result]):
 
 def test_init_db_creates_the_default_sqlite_file_in_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["init-db"], env={"DATABASE_URL": None})
     assert result.exit_code == 0
@@ -71,19 +71,21 @@ def test_init_db_creates_the_default_sqlite_file_in_the_working_directory(
 
 
 @pytest.mark.usefixtures("history")
-def test_rebuild_reports_how_many_events_it_replayed(invoke: Callable[..., Result]):
+def test_rebuild_reports_how_many_events_it_replayed(invoke: Callable[..., Result]) -> None:
     result = invoke("rebuild-projections", "--batch-size", "2", "--projection", "accounts")
     assert result.exit_code == 0, result.output
     assert "rebuilt accounts: 5 events" in result.output
 
 
-def test_rebuild_refuses_an_unknown_projection_and_a_zero_batch(invoke: Callable[..., Result]):
+def test_rebuild_refuses_an_unknown_projection_and_a_zero_batch(
+    invoke: Callable[..., Result],
+) -> None:
     assert invoke("rebuild-projections", "--projection", "nonsense").exit_code == 2
     assert invoke("rebuild-projections", "--batch-size", "0").exit_code == 2
 
 
 @pytest.mark.usefixtures("history")
-def test_verify_exits_zero_when_the_read_models_match(invoke: Callable[..., Result]):
+def test_verify_exits_zero_when_the_read_models_match(invoke: Callable[..., Result]) -> None:
     result = invoke("verify-projections")
     assert result.exit_code == 0, result.output
     assert "match" in result.output
@@ -92,7 +94,7 @@ def test_verify_exits_zero_when_the_read_models_match(invoke: Callable[..., Resu
 @pytest.mark.usefixtures("history")
 def test_verify_exits_non_zero_naming_each_difference_until_a_rebuild(
     engine: Engine, invoke: Callable[..., Result]
-):
+) -> None:
     summaries = LIVE.summaries
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         conn.execute(update(summaries).where(summaries.c.account_id == "b").values(version=9))
@@ -105,7 +107,7 @@ def test_verify_exits_non_zero_naming_each_difference_until_a_rebuild(
 
 
 @pytest.mark.usefixtures("history")
-def test_stats_show_counts_streams_size_and_projection_lag(invoke: Callable[..., Result]):
+def test_stats_show_counts_streams_size_and_projection_lag(invoke: Callable[..., Result]) -> None:
     result = invoke("stats", "--top", "1")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -120,7 +122,7 @@ def test_stats_show_counts_streams_size_and_projection_lag(invoke: Callable[...,
 
 def test_purge_idempotency_forgets_only_records_past_the_age(
     invoke: Callable[..., Result], bus: CommandBus, engine: Engine
-):
+) -> None:
     """Ages one record by hand (a maintenance table, not the event store) to stand for time."""
     bus.execute(OpenAccountFactory(account_id="a"), CommandContext(idempotency_key="old"))
     bus.execute(OpenAccountFactory(account_id="b"), CommandContext(idempotency_key="new"))
@@ -140,13 +142,13 @@ def test_purge_idempotency_forgets_only_records_past_the_age(
 
 def test_purge_idempotency_refuses_an_age_under_the_promised_24_hours(
     invoke: Callable[..., Result],
-):
+) -> None:
     result = invoke("purge-idempotency", "--older-than", "23")
     assert result.exit_code == 2
     assert "23" in result.output
 
 
-def test_a_bad_setting_is_reported_without_a_traceback(invoke: Callable[..., Result]):
+def test_a_bad_setting_is_reported_without_a_traceback(invoke: Callable[..., Result]) -> None:
     result = CliRunner().invoke(cli, ["init-db"], env={"SNAPSHOT_EVERY": "zero"})
     assert result.exit_code == 1
     assert "SNAPSHOT_EVERY" in result.output

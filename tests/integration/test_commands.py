@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine
@@ -41,7 +42,7 @@ def open_two(bus: CommandBus) -> None:
     bus.execute(OpenAccountFactory(account_id="acc-1", initial_deposit=Decimal("0")))
 
 
-def test_every_event_carries_who_and_why(bus: CommandBus, engine: Engine):
+def test_every_event_carries_who_and_why(bus: CommandBus, engine: Engine) -> None:
     context = CommandContext(actor="clerk-7", request_id="req-1", idempotency_key="k-1")
     bus.execute(OpenAccountFactory(account_id="acc-0"), context)
     (event,) = all_events(engine)
@@ -52,7 +53,7 @@ def test_every_event_carries_who_and_why(bus: CommandBus, engine: Engine):
     assert event.metadata["causation_id"]
 
 
-def test_opening_an_existing_account_is_refused(bus: CommandBus):
+def test_opening_an_existing_account_is_refused(bus: CommandBus) -> None:
     bus.execute(OpenAccountFactory(account_id="acc-0"))
     with pytest.raises(AccountAlreadyExists):
         bus.execute(OpenAccountFactory(account_id="acc-0"))
@@ -60,7 +61,7 @@ def test_opening_an_existing_account_is_refused(bus: CommandBus):
 
 def test_a_repeated_key_returns_the_recorded_result_and_applies_once(
     bus: CommandBus, engine: Engine
-):
+) -> None:
     open_two(bus)
     deposit = DepositMoneyFactory(account_id="acc-0", amount=Decimal("10"))
     first = bus.execute(deposit, CommandContext(idempotency_key="pay-1"))
@@ -71,7 +72,7 @@ def test_a_repeated_key_returns_the_recorded_result_and_applies_once(
     assert load(engine, "acc-0").balance == Decimal("110.00")
 
 
-def test_the_same_key_for_a_different_command_is_refused(bus: CommandBus, engine: Engine):
+def test_the_same_key_for_a_different_command_is_refused(bus: CommandBus, engine: Engine) -> None:
     open_two(bus)
     bus.execute(DepositMoneyFactory(account_id="acc-0"), CommandContext(idempotency_key="k"))
     with pytest.raises(IdempotencyKeyReused):
@@ -82,7 +83,9 @@ def test_the_same_key_for_a_different_command_is_refused(bus: CommandBus, engine
     assert load(engine, "acc-0").version == 2
 
 
-def test_a_failed_command_records_no_key_so_it_can_be_retried(bus: CommandBus, engine: Engine):
+def test_a_failed_command_records_no_key_so_it_can_be_retried(
+    bus: CommandBus, engine: Engine
+) -> None:
     open_two(bus)
     withdraw = WithdrawMoneyFactory(account_id="acc-0", amount=Decimal("150"))
     with pytest.raises(InsufficientFunds):
@@ -93,7 +96,7 @@ def test_a_failed_command_records_no_key_so_it_can_be_retried(bus: CommandBus, e
     assert load(engine, "acc-0").balance == Decimal("0.00")
 
 
-def test_a_transfer_appends_both_legs_in_one_transaction(bus: CommandBus, engine: Engine):
+def test_a_transfer_appends_both_legs_in_one_transaction(bus: CommandBus, engine: Engine) -> None:
     open_two(bus)
     bus.execute(TransferMoneyFactory(amount=Decimal("40")))
     sent, received = all_events(engine)[-2:]
@@ -105,7 +108,9 @@ def test_a_transfer_appends_both_legs_in_one_transaction(bus: CommandBus, engine
     )
 
 
-def test_a_transfer_to_a_closed_account_changes_neither_account(bus: CommandBus, engine: Engine):
+def test_a_transfer_to_a_closed_account_changes_neither_account(
+    bus: CommandBus, engine: Engine
+) -> None:
     open_two(bus)
     bus.execute(CloseAccountFactory(account_id="acc-1"))
     before = len(all_events(engine))
@@ -116,7 +121,7 @@ def test_a_transfer_to_a_closed_account_changes_neither_account(bus: CommandBus,
 
 def test_a_failure_after_the_first_leg_leaves_both_accounts_unchanged(
     engine: Engine, settings: Settings
-):
+) -> None:
     projections = read_side_publisher()
 
     def fail_on_second_leg(conn: Connection, events: Sequence[RecordedEvent]) -> None:
@@ -142,7 +147,7 @@ class RacedUnitOfWork(UnitOfWork):
 
     races_left = 0
 
-    def save(self, metadata: dict) -> list[RecordedEvent]:
+    def save(self, metadata: dict[str, Any]) -> list[RecordedEvent]:
         if RacedUnitOfWork.races_left > 0:
             RacedUnitOfWork.races_left -= 1
             rival = build_ledger(Settings(), engine=self._engine).bus
@@ -157,7 +162,9 @@ def raced_bus(engine: Engine, max_attempts: int) -> CommandBus:
 
 
 @pytest.mark.postgres_only
-def test_a_command_that_lost_a_race_is_retried_and_decides_again_on_fresh_state(engine: Engine):
+def test_a_command_that_lost_a_race_is_retried_and_decides_again_on_fresh_state(
+    engine: Engine,
+) -> None:
     with pytest.raises(AccountAlreadyExists):
         raced_bus(engine, max_attempts=2).execute(
             OpenAccountFactory(account_id="acc-9", owner_id="me")
@@ -167,7 +174,7 @@ def test_a_command_that_lost_a_race_is_retried_and_decides_again_on_fresh_state(
 
 
 @pytest.mark.postgres_only
-def test_a_command_out_of_attempts_reports_the_conflict_and_writes_nothing(engine: Engine):
+def test_a_command_out_of_attempts_reports_the_conflict_and_writes_nothing(engine: Engine) -> None:
     with pytest.raises(ConcurrencyError):
         raced_bus(engine, max_attempts=1).execute(
             OpenAccountFactory(account_id="acc-9", owner_id="me")
@@ -178,16 +185,19 @@ def test_a_command_out_of_attempts_reports_the_conflict_and_writes_nothing(engin
 @pytest.mark.postgres_only
 def test_writers_to_one_account_queue_on_its_lock_instead_of_conflicting(
     bus: CommandBus, engine: Engine
-):
+) -> None:
     open_two(bus)
     first = engine.connect().execution_options(**WRITE)
     first.begin()
     locked = AccountRepository(EventStore(first), SnapshotStore(first))
     locked.get("acc-0")
     done = threading.Event()
-    worker = threading.Thread(
-        target=lambda: (bus.execute(DepositMoneyFactory(account_id="acc-0")), done.set())
-    )
+
+    def deposit_then_signal() -> None:
+        bus.execute(DepositMoneyFactory(account_id="acc-0"))
+        done.set()
+
+    worker = threading.Thread(target=deposit_then_signal)
     worker.start()
     try:
         assert not done.wait(0.5), "a second writer went ahead while the stream was locked"

@@ -15,6 +15,7 @@ from bank.errors import ConcurrencyError, InsufficientFunds
 from bootstrap import Settings, build_ledger
 from commands.bus import CommandBus, Outcome
 from commands.context import CommandContext
+from commands.messages import Command
 from tests.factories import (
     DepositMoneyFactory,
     OpenAccountFactory,
@@ -31,7 +32,7 @@ TRANSFERS_PER_THREAD = 40
 @pytest.mark.postgres_only
 def test_concurrent_random_transfers_conserve_money_and_apply_each_command_once(
     engine: Engine, settings: Settings
-):
+) -> None:
     bus: CommandBus = build_ledger(settings, engine=engine).bus
     for account_id in ACCOUNTS:
         bus.execute(OpenAccountFactory(account_id=account_id, initial_deposit=Decimal("100")))
@@ -111,8 +112,8 @@ def run_together(count: int, action: Callable[[], Outcome]) -> list[Outcome | Ba
     ids=["deposit", "open_with_generated_id"],
 )
 def test_concurrent_requests_with_one_idempotency_key_apply_exactly_once(
-    engine: Engine, settings: Settings, command: object
-):
+    engine: Engine, settings: Settings, command: Command
+) -> None:
     bus = build_ledger(settings, engine=engine).bus
     bus.execute(OpenAccountFactory(account_id="acc-0"))
     before = len(all_events(engine))

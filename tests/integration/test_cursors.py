@@ -23,14 +23,16 @@ def two_accounts(bus: CommandBus) -> None:
 @pytest.mark.parametrize("version", [2**63, 10**30, -(2**63) - 1])
 def test_a_forged_cursor_with_an_out_of_range_number_is_refused(
     engine: Engine, two_accounts: None, version: int
-):
+) -> None:
     """Such a cursor once reached the driver and overflowed (a 500); now it is a 422."""
     forged = encode_cursor([version], "statement:acc-a")
     with engine.connect() as conn, pytest.raises(InvalidCursor):
         statement(conn, "acc-a", cursor=forged)
 
 
-def test_a_statement_cursor_is_refused_for_another_account(engine: Engine, two_accounts: None):
+def test_a_statement_cursor_is_refused_for_another_account(
+    engine: Engine, two_accounts: None
+) -> None:
     with engine.connect() as conn:
         cursor = statement(conn, "acc-a", limit=1).next_cursor
         assert cursor is not None
@@ -41,7 +43,7 @@ def test_a_statement_cursor_is_refused_for_another_account(engine: Engine, two_a
 
 def test_an_account_list_cursor_is_refused_with_another_owner_filter(
     engine: Engine, two_accounts: None
-):
+) -> None:
     with engine.connect() as conn:
         cursor = list_accounts(conn, limit=1).next_cursor
         assert cursor is not None

@@ -19,7 +19,7 @@ RECORD = {
 STORED_AS_IS = select(records.c.response, records.c.recorded_at).order_by(records.c.key)
 
 
-def test_values_bound_on_the_driver_are_stored_as_core_stores_them(engine: Engine):
+def test_values_bound_on_the_driver_are_stored_as_core_stores_them(engine: Engine) -> None:
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         conn.execute(insert(records), {"key": "by-core", **RECORD})
         driver_statement(insert(records), conn.dialect).run(conn, {"key": "on-driver", **RECORD})
@@ -29,7 +29,7 @@ def test_values_bound_on_the_driver_are_stored_as_core_stores_them(engine: Engin
     assert on_driver == by_core
 
 
-def test_rows_read_on_the_driver_are_converted_as_core_converts_them(engine: Engine):
+def test_rows_read_on_the_driver_are_converted_as_core_converts_them(engine: Engine) -> None:
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         conn.execute(insert(records), {"key": "k", **RECORD})
     query = select(records.c.response, records.c.recorded_at).where(

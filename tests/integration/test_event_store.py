@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bank.errors import ConcurrencyError
 from bank.events import DomainEvent
+from bank.recorded import RecordedEvent
 from bank.store.engine import WRITE
 from bank.store.event_store import (
     ANY,
@@ -42,12 +43,14 @@ def deposits(n: int) -> list[DomainEvent]:
     return [MoneyDepositedFactory(amount=Decimal(i + 1)) for i in range(n)]
 
 
-def read(engine: Engine, stream: str, **kwargs: object) -> list:
+def read(engine: Engine, stream: str, **kwargs: object) -> list[RecordedEvent]:
     with engine.connect() as conn:
         return EventStore(conn).read_stream(stream, **kwargs)  # type: ignore[arg-type]
 
 
-def test_appended_events_read_back_equal_with_versions_positions_and_metadata(engine: Engine):
+def test_appended_events_read_back_equal_with_versions_positions_and_metadata(
+    engine: Engine,
+) -> None:
     opened = AccountOpenedFactory(account_id="s1")
     assert append(engine, "s1", [opened, *deposits(2)], NO_STREAM) == [1, 2, 3]
     events = read(engine, "s1")
@@ -58,7 +61,7 @@ def test_appended_events_read_back_equal_with_versions_positions_and_metadata(en
     assert events[0].recorded_at.tzinfo is not None
 
 
-def test_an_append_returns_each_event_as_stored_across_streams(engine: Engine):
+def test_an_append_returns_each_event_as_stored_across_streams(engine: Engine) -> None:
     append(engine, "b", deposits(1), NO_STREAM)
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         returned = EventStore(conn).append(
@@ -77,7 +80,7 @@ def test_an_append_returns_each_event_as_stored_across_streams(engine: Engine):
     assert returned == stored
 
 
-def test_a_long_append_takes_several_statements_and_keeps_every_position(engine: Engine):
+def test_a_long_append_takes_several_statements_and_keeps_every_position(engine: Engine) -> None:
     count = 2 * ROWS_PER_INSERT + 1
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         returned = EventStore(conn).append(
@@ -91,12 +94,12 @@ def test_a_long_append_takes_several_statements_and_keeps_every_position(engine:
     assert returned == all_events(engine)
 
 
-def test_exact_expected_version_appends_after_that_version(engine: Engine):
+def test_exact_expected_version_appends_after_that_version(engine: Engine) -> None:
     append(engine, "s1", deposits(2), NO_STREAM)
     assert append(engine, "s1", deposits(1), 2) == [3]
 
 
-def test_stale_expected_version_raises_naming_stream_expected_and_actual(engine: Engine):
+def test_stale_expected_version_raises_naming_stream_expected_and_actual(engine: Engine) -> None:
     append(engine, "s1", deposits(3), NO_STREAM)
     with pytest.raises(ConcurrencyError) as caught:
         append(engine, "s1", deposits(1), 2)
@@ -104,25 +107,27 @@ def test_stale_expected_version_raises_naming_stream_expected_and_actual(engine:
     assert len(read(engine, "s1")) == 3
 
 
-def test_no_stream_refuses_an_existing_stream(engine: Engine):
+def test_no_stream_refuses_an_existing_stream(engine: Engine) -> None:
     append(engine, "s1", deposits(1), NO_STREAM)
     with pytest.raises(ConcurrencyError):
         append(engine, "s1", deposits(1), NO_STREAM)
 
 
-def test_stream_exists_refuses_a_missing_stream_and_appends_to_an_existing_one(engine: Engine):
+def test_stream_exists_refuses_a_missing_stream_and_appends_to_an_existing_one(
+    engine: Engine,
+) -> None:
     with pytest.raises(ConcurrencyError):
         append(engine, "s1", deposits(1), STREAM_EXISTS)
     append(engine, "s1", deposits(1), NO_STREAM)
     assert append(engine, "s1", deposits(2), STREAM_EXISTS) == [2, 3]
 
 
-def test_any_creates_or_extends_a_stream(engine: Engine):
+def test_any_creates_or_extends_a_stream(engine: Engine) -> None:
     assert append(engine, "s1", deposits(1), ANY) == [1]
     assert append(engine, "s1", deposits(1), ANY) == [2]
 
 
-def test_losing_writer_leaves_no_hole_in_positions(engine: Engine):
+def test_losing_writer_leaves_no_hole_in_positions(engine: Engine) -> None:
     append(engine, "s1", deposits(1), NO_STREAM)
     with pytest.raises(ConcurrencyError):
         append(engine, "s1", deposits(1), 0)
@@ -132,17 +137,18 @@ def test_losing_writer_leaves_no_hole_in_positions(engine: Engine):
     assert positions == [1, 2]
 
 
-def test_conflict_between_two_connections_keeps_the_first_writer(engine: Engine):
+def test_conflict_between_two_connections_keeps_the_first_writer(engine: Engine) -> None:
     append(engine, "s1", deposits(1), NO_STREAM)
     with engine.connect() as reader:
         seen = EventStore(reader).stream_version("s1")
+    assert seen is not None
     append(engine, "s1", deposits(1), seen)  # another process wins the race
     with pytest.raises(ConcurrencyError):
         append(engine, "s1", deposits(1), seen)
     assert [e.version for e in read(engine, "s1")] == [1, 2]
 
 
-def test_multi_stream_append_is_all_or_nothing(engine: Engine):
+def test_multi_stream_append_is_all_or_nothing(engine: Engine) -> None:
     append(engine, "a", deposits(1), NO_STREAM)
     append(engine, "b", deposits(1), NO_STREAM)
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
@@ -156,13 +162,13 @@ def test_multi_stream_append_is_all_or_nothing(engine: Engine):
     assert len(read(engine, "b")) == 1
 
 
-def test_read_stream_from_and_up_to_a_version(engine: Engine):
+def test_read_stream_from_and_up_to_a_version(engine: Engine) -> None:
     append(engine, "s1", deposits(5), NO_STREAM)
     assert [e.version for e in read(engine, "s1", after_version=2)] == [3, 4, 5]
     assert [e.version for e in read(engine, "s1", after_version=1, to_version=3)] == [2, 3]
 
 
-def test_read_stream_up_to_a_time(engine: Engine):
+def test_read_stream_up_to_a_time(engine: Engine) -> None:
     append(engine, "s1", deposits(2), NO_STREAM)
     cut = read(engine, "s1")[-1].recorded_at
     time.sleep(0.002)
@@ -171,7 +177,7 @@ def test_read_stream_up_to_a_time(engine: Engine):
     assert read(engine, "s1", until=datetime(2000, 1, 1, tzinfo=UTC)) == []
 
 
-def test_read_all_streams_every_event_in_position_order_across_batches(engine: Engine):
+def test_read_all_streams_every_event_in_position_order_across_batches(engine: Engine) -> None:
     for i in range(7):
         append(engine, f"s{i}", deposits(i % 3 + 1), NO_STREAM)
     with engine.connect() as conn:
@@ -187,7 +193,7 @@ def test_read_all_streams_every_event_in_position_order_across_batches(engine: E
 @pytest.mark.parametrize(
     "statement", ["UPDATE events SET version = version + 100", "DELETE FROM events"]
 )
-def test_database_refuses_to_change_or_delete_events(engine: Engine, statement: str):
+def test_database_refuses_to_change_or_delete_events(engine: Engine, statement: str) -> None:
     append(engine, "s1", deposits(2), NO_STREAM)
     with engine.connect() as conn, pytest.raises(DBAPIError, match="immutable"):
         conn.execute(text(statement))
@@ -195,7 +201,7 @@ def test_database_refuses_to_change_or_delete_events(engine: Engine, statement: 
 
 
 @pytest.mark.postgres_only
-def test_postgres_refuses_truncate_of_events(engine: Engine):
+def test_postgres_refuses_truncate_of_events(engine: Engine) -> None:
     append(engine, "s1", deposits(1), NO_STREAM)
     with engine.connect() as conn, pytest.raises(DBAPIError, match="immutable"):
         conn.execute(text("TRUNCATE events"))
@@ -203,7 +209,9 @@ def test_postgres_refuses_truncate_of_events(engine: Engine):
 
 
 @pytest.mark.postgres_only
-def test_transactions_commit_in_position_order_so_catch_up_readers_miss_nothing(engine: Engine):
+def test_transactions_commit_in_position_order_so_catch_up_readers_miss_nothing(
+    engine: Engine,
+) -> None:
     """T1 draws a position and stays open; T2 must not draw a later one and commit first.
 
     Without the append lock T2 would commit position p+1 while p is still invisible, and a
@@ -213,7 +221,7 @@ def test_transactions_commit_in_position_order_so_catch_up_readers_miss_nothing(
     first.begin()
     t1 = EventStore(first).append([PendingAppend("s1", "T", deposits(1), NO_STREAM)], META)
     second_done = threading.Event()
-    t2: list = []
+    t2: list[RecordedEvent] = []
 
     def second_writer() -> None:
         with engine.connect().execution_options(**WRITE) as conn, conn.begin():

@@ -50,7 +50,7 @@ def history(engine: Engine, account_id: str) -> list[AuditEvent]:
 
 def test_opening_an_account_writes_its_summary_and_an_opening_deposit_line(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     bus.execute(
         OpenAccountFactory(account_id="a", owner_id="ann", initial_deposit=Decimal("120.50"))
     )
@@ -75,15 +75,21 @@ def test_opening_an_account_writes_its_summary_and_an_opening_deposit_line(
     ]
 
 
-def test_an_empty_opening_deposit_still_gets_its_statement_line(engine: Engine, bus: CommandBus):
+def test_an_empty_opening_deposit_still_gets_its_statement_line(
+    engine: Engine, bus: CommandBus
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("0")))
     [line] = lines(engine, "a")
-    assert (line.type, line.amount, line.balance_after) == ("opening_deposit", 0, 0)
+    assert (line.type, line.amount, line.balance_after) == (
+        "opening_deposit",
+        Decimal(0),
+        Decimal(0),
+    )
 
 
 def test_a_deposit_raises_the_balance_and_adds_a_line_with_its_description(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("100.00")))
     bus.execute(DepositMoneyFactory(account_id="a", amount=Decimal("25.10"), description="gift"))
     deposited = history(engine, "a")[-1]
@@ -101,7 +107,7 @@ def test_a_deposit_raises_the_balance_and_adds_a_line_with_its_description(
 
 def test_a_withdrawal_into_the_overdraft_shows_a_positive_amount_and_a_negative_balance(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("10.00")))
     bus.execute(SetOverdraftLimitFactory(account_id="a", limit=Decimal("50.00")))
     bus.execute(WithdrawMoneyFactory(account_id="a", amount=Decimal("30.00"), description="rent"))
@@ -129,15 +135,23 @@ def test_a_withdrawal_into_the_overdraft_shows_a_positive_amount_and_a_negative_
 
 def test_a_transfer_writes_both_legs_with_one_transfer_id_and_each_counterparty(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("100.00")))
     bus.execute(OpenAccountFactory(account_id="b", initial_deposit=Decimal("1.00")))
     transfer_id = bus.execute(
         TransferMoneyFactory(from_account_id="a", to_account_id="b", amount=Decimal("40.00"))
     ).response["transfer_id"]
     sent, received = lines(engine, "a")[0], lines(engine, "b")[0]
-    assert (sent.type, sent.amount, sent.balance_after) == ("transfer_out", 40, 60)
-    assert (received.type, received.amount, received.balance_after) == ("transfer_in", 40, 41)
+    assert (sent.type, sent.amount, sent.balance_after) == (
+        "transfer_out",
+        Decimal(40),
+        Decimal(60),
+    )
+    assert (received.type, received.amount, received.balance_after) == (
+        "transfer_in",
+        Decimal(40),
+        Decimal(41),
+    )
     assert (sent.transfer_id, sent.counterparty_account_id) == (transfer_id, "b")
     assert (received.transfer_id, received.counterparty_account_id) == (transfer_id, "a")
     assert sent.description == received.description == "rent share"
@@ -149,19 +163,19 @@ def test_a_transfer_writes_both_legs_with_one_transfer_id_and_each_counterparty(
 
 def test_an_overdraft_limit_change_moves_version_and_available_but_writes_no_line(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("5.00")))
     before = summary(engine, "a")
     bus.execute(SetOverdraftLimitFactory(account_id="a", limit=Decimal("70.00")))
     after = summary(engine, "a")
-    assert (after.version, after.available, after.overdraft_limit) == (2, 75, 70)
+    assert (after.version, after.available, after.overdraft_limit) == (2, Decimal(75), Decimal(70))
     assert (after.transaction_count, after.last_transaction_at) == (1, before.last_transaction_at)
     assert len(lines(engine, "a")) == 1
 
 
 def test_closing_an_account_marks_it_inactive_at_the_next_version_without_a_line(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("0")))
     bus.execute(CloseAccountFactory(account_id="a"))
     after = summary(engine, "a")
@@ -169,7 +183,7 @@ def test_closing_an_account_marks_it_inactive_at_the_next_version_without_a_line
     assert len(lines(engine, "a")) == 1
 
 
-def test_a_refused_command_changes_no_read_model(engine: Engine, bus: CommandBus):
+def test_a_refused_command_changes_no_read_model(engine: Engine, bus: CommandBus) -> None:
     bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("5.00")))
     bus.execute(OpenAccountFactory(account_id="b", initial_deposit=Decimal("0")))
     bus.execute(CloseAccountFactory(account_id="b"))
@@ -183,7 +197,7 @@ def test_a_refused_command_changes_no_read_model(engine: Engine, bus: CommandBus
 
 def test_a_failing_projector_leaves_no_events_and_no_read_model_change_behind(
     engine: Engine, bus: CommandBus, settings: Settings
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a"))
     events_before, rows_before = event_count(engine), read_models(engine)
 
@@ -202,7 +216,7 @@ def test_a_failing_projector_leaves_no_events_and_no_read_model_change_behind(
 
 def test_a_schema_1_deposit_without_balance_after_gets_its_balance_from_the_summary(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("10.00")))
     append_schema_1_deposit(engine, "a", "2.50")
     bus.execute(DepositMoneyFactory(account_id="a", amount=Decimal("1.00"), description="now"))
@@ -218,7 +232,9 @@ def test_a_schema_1_deposit_without_balance_after_gets_its_balance_from_the_summ
     assert verify_projections(engine) == []
 
 
-def test_the_checkpoint_is_the_position_of_the_last_event_applied(engine: Engine, bus: CommandBus):
+def test_the_checkpoint_is_the_position_of_the_last_event_applied(
+    engine: Engine, bus: CommandBus
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a"))
     bus.execute(OpenAccountFactory(account_id="b"))
     bus.execute(TransferMoneyFactory(from_account_id="a", to_account_id="b"))
@@ -229,7 +245,7 @@ def test_the_checkpoint_is_the_position_of_the_last_event_applied(engine: Engine
 
 def test_an_event_for_an_account_missing_from_the_read_model_is_refused_until_a_rebuild(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a"))
     summaries = LIVE.summaries
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():

@@ -43,27 +43,27 @@ def all_pages(engine: Engine, limit: int, owner_id: str | None = None) -> list[l
             cursor = page.next_cursor
 
 
-def test_an_unknown_account_has_no_summary(engine: Engine):
+def test_an_unknown_account_has_no_summary(engine: Engine) -> None:
     with engine.connect() as conn, pytest.raises(AccountNotFound):
         account_summary(conn, "nobody")
 
 
 def test_accounts_page_in_opening_order_and_the_last_page_has_no_cursor(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     ids = open_accounts(bus, ["ann"] * 5)
     assert all_pages(engine, limit=2) == [ids[0:2], ids[2:4], ids[4:5]]
 
 
 def test_a_page_that_ends_exactly_at_the_last_account_has_no_cursor(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     ids = open_accounts(bus, ["ann"] * 4)
     assert all_pages(engine, limit=2) == [ids[0:2], ids[2:4]]
     assert all_pages(engine, limit=4) == [ids]
 
 
-def test_an_owner_sees_only_their_accounts(engine: Engine, bus: CommandBus):
+def test_an_owner_sees_only_their_accounts(engine: Engine, bus: CommandBus) -> None:
     ids = open_accounts(bus, ["ann", "bob", "ann", "bob", "ann"])
     assert all_pages(engine, limit=2, owner_id="ann") == [[ids[0], ids[2]], [ids[4]]]
     assert all_pages(engine, limit=2, owner_id="carol") == [[]]
@@ -71,7 +71,7 @@ def test_an_owner_sees_only_their_accounts(engine: Engine, bus: CommandBus):
 
 def test_accounts_opened_while_paging_are_neither_skipped_nor_repeated(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     ids = open_accounts(bus, ["ann"] * 3)
     with engine.connect() as conn:
         first = list_accounts(conn, limit=2)
@@ -84,12 +84,12 @@ def test_accounts_opened_while_paging_are_neither_skipped_nor_repeated(
 
 
 @pytest.mark.parametrize("limit", [0, -1, MAX_LIMIT + 1])
-def test_a_page_size_outside_one_to_the_maximum_is_refused(engine: Engine, limit: int):
+def test_a_page_size_outside_one_to_the_maximum_is_refused(engine: Engine, limit: int) -> None:
     with engine.connect() as conn, pytest.raises(InvalidLimit):
         list_accounts(conn, limit=limit)
 
 
-def test_a_tampered_or_foreign_cursor_is_refused(engine: Engine, bus: CommandBus):
+def test_a_tampered_or_foreign_cursor_is_refused(engine: Engine, bus: CommandBus) -> None:
     open_accounts(bus, ["ann"] * 3)
     bus.execute(DepositMoneyFactory(account_id="acc-00"))
     with engine.connect() as conn:
@@ -115,7 +115,7 @@ def test_a_tampered_or_foreign_cursor_is_refused(engine: Engine, bus: CommandBus
 
 def test_a_statement_pages_newest_first_down_to_the_opening_deposit(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a"))
     for amount in ("1.00", "2.00", "3.00"):
         bus.execute(DepositMoneyFactory(account_id="a", amount=Decimal(amount)))
@@ -131,14 +131,14 @@ def test_a_statement_pages_newest_first_down_to_the_opening_deposit(
     assert versions == [[5, 4], [3, 2], [1]]
 
 
-def test_the_statement_of_an_unknown_account_is_not_found(engine: Engine):
+def test_the_statement_of_an_unknown_account_is_not_found(engine: Engine) -> None:
     with engine.connect() as conn, pytest.raises(AccountNotFound):
         statement(conn, "nobody")
 
 
 def test_the_balance_as_of_a_time_replays_the_events_recorded_until_then(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("10.00")))
     bus.execute(DepositMoneyFactory(account_id="a", amount=Decimal("5.00")))
     bus.execute(WithdrawMoneyFactory(account_id="a", amount=Decimal("15.00")))
@@ -159,7 +159,7 @@ def test_the_balance_as_of_a_time_replays_the_events_recorded_until_then(
 
 def test_the_balance_without_a_time_or_in_the_future_is_the_balance_now(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("10.00")))
     bus.execute(DepositMoneyFactory(account_id="a", amount=Decimal("5.00")))
     future = datetime.now(UTC) + timedelta(days=365)
@@ -169,14 +169,16 @@ def test_the_balance_without_a_time_or_in_the_future_is_the_balance_now(
     assert later.as_of < future
 
 
-def test_the_balance_before_the_account_existed_is_not_found(engine: Engine, bus: CommandBus):
+def test_the_balance_before_the_account_existed_is_not_found(
+    engine: Engine, bus: CommandBus
+) -> None:
     before = datetime.now(UTC) - timedelta(seconds=1)
     bus.execute(OpenAccountFactory(account_id="a"))
     with engine.connect() as conn, pytest.raises(AccountNotFound):
         balance_as_of(conn, "a", before)
 
 
-def test_a_time_without_an_offset_is_refused(engine: Engine, bus: CommandBus):
+def test_a_time_without_an_offset_is_refused(engine: Engine, bus: CommandBus) -> None:
     bus.execute(OpenAccountFactory(account_id="a"))
     naive = datetime.now(UTC).replace(tzinfo=None)
     with engine.connect() as conn, pytest.raises(InvalidTimestamp):
@@ -185,7 +187,7 @@ def test_a_time_without_an_offset_is_refused(engine: Engine, bus: CommandBus):
 
 def test_the_audit_trail_lists_every_event_oldest_first_with_who_and_why(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a"))
     bus.execute(DepositMoneyFactory(account_id="a", amount=Decimal("7.00"), description="tip"))
     with engine.connect() as conn:
@@ -205,7 +207,9 @@ def test_the_audit_trail_lists_every_event_oldest_first_with_who_and_why(
     assert len({e.event_id for e in trail}) == 2
 
 
-def test_the_audit_trail_shows_old_events_upcast_to_todays_schema(engine: Engine, bus: CommandBus):
+def test_the_audit_trail_shows_old_events_upcast_to_todays_schema(
+    engine: Engine, bus: CommandBus
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a"))
     append_schema_1_deposit(engine, "a", "2.50")
     with engine.connect() as conn:
@@ -213,11 +217,11 @@ def test_the_audit_trail_shows_old_events_upcast_to_todays_schema(engine: Engine
     assert (old.schema_version, old.data["description"], old.data["balance_after"]) == (2, "", None)
 
 
-def test_the_audit_trail_of_an_unknown_account_is_not_found(engine: Engine):
+def test_the_audit_trail_of_an_unknown_account_is_not_found(engine: Engine) -> None:
     with engine.connect() as conn, pytest.raises(AccountNotFound):
         audit_trail(conn, "nobody")
 
 
-def test_the_health_check_names_the_dialect(engine: Engine, dialect: str):
+def test_the_health_check_names_the_dialect(engine: Engine, dialect: str) -> None:
     with engine.connect() as conn:
         assert database_dialect(conn) == dialect

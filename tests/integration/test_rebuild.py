@@ -100,7 +100,7 @@ def run(bus: CommandBus, engine: Engine, script: list[Step]) -> tuple[list[str],
 @given(script=st.lists(steps, min_size=200, max_size=400), batch_size=st.integers(1, 500))
 def test_a_rebuild_from_scratch_equals_the_live_read_models_field_by_field(
     engine: Engine, bus: CommandBus, script: list[Step], batch_size: int
-):
+) -> None:
     ids, applied = run(bus, engine, script)
     assert applied > len(script) // 2
     live = read_models(engine)
@@ -139,7 +139,7 @@ def history(engine: Engine, bus: CommandBus) -> None:
 
 
 @pytest.mark.usefixtures("history")
-def test_verify_names_a_summary_changed_behind_the_projectors_back(engine: Engine):
+def test_verify_names_a_summary_changed_behind_the_projectors_back(engine: Engine) -> None:
     summaries = LIVE.summaries
     tamper(engine, update(summaries).where(summaries.c.account_id == "a").values(balance_cents=1))
     [difference] = verify_projections(engine)
@@ -149,7 +149,7 @@ def test_verify_names_a_summary_changed_behind_the_projectors_back(engine: Engin
 
 
 @pytest.mark.usefixtures("history")
-def test_verify_names_missing_and_extra_statement_lines(engine: Engine):
+def test_verify_names_missing_and_extra_statement_lines(engine: Engine) -> None:
     lines = LIVE.lines
     [removed] = [row for row in read_models(engine)["statement_lines"] if row["version"] == 3]
     tamper(engine, delete(lines).where(lines.c.account_id == "b", lines.c.version == 3))
@@ -159,7 +159,7 @@ def test_verify_names_missing_and_extra_statement_lines(engine: Engine):
 
 
 @pytest.mark.usefixtures("history")
-def test_a_rebuild_repairs_what_verify_found(engine: Engine):
+def test_a_rebuild_repairs_what_verify_found(engine: Engine) -> None:
     summaries = LIVE.summaries
     tamper(engine, update(summaries).values(is_active=False, transaction_count=99))
     assert len(verify_projections(engine)) == 2
@@ -167,14 +167,16 @@ def test_a_rebuild_repairs_what_verify_found(engine: Engine):
     assert verify_projections(engine) == []
 
 
-def test_rebuilding_an_empty_store_leaves_empty_read_models(engine: Engine):
+def test_rebuilding_an_empty_store_leaves_empty_read_models(engine: Engine) -> None:
     report = rebuild_projections(engine)
     assert (report.events, report.position) == (0, 0)
     assert read_models(engine) == {"account_summaries": [], "statement_lines": []}
 
 
 @pytest.mark.usefixtures("history")
-def test_repeated_rebuilds_leave_the_schema_exactly_as_the_migrations_made_it(engine: Engine):
+def test_repeated_rebuilds_leave_the_schema_exactly_as_the_migrations_made_it(
+    engine: Engine,
+) -> None:
     for _ in range(3):
         rebuild_projections(engine)
     ours = {table.name for table in LIVE.tables}
@@ -187,7 +189,9 @@ def test_repeated_rebuilds_leave_the_schema_exactly_as_the_migrations_made_it(en
 
 
 @pytest.mark.usefixtures("history")
-def test_a_writer_that_forgets_summaries_beyond_its_cache_replays_the_same_rows(engine: Engine):
+def test_a_writer_that_forgets_summaries_beyond_its_cache_replays_the_same_rows(
+    engine: Engine,
+) -> None:
     scratch = account_tables("_tiny_cache")
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         scratch.summaries.metadata.create_all(conn)
@@ -206,14 +210,14 @@ def test_a_writer_that_forgets_summaries_beyond_its_cache_replays_the_same_rows(
     assert differences == []
 
 
-def test_an_unknown_projection_name_is_refused(engine: Engine):
+def test_an_unknown_projection_name_is_refused(engine: Engine) -> None:
     with pytest.raises(KeyError, match="nonsense"):
         rebuild_projections(engine, ["nonsense"])
 
 
 def test_a_seeded_million_event_store_in_miniature_replays_into_consistent_read_models(
     engine: Engine,
-):
+) -> None:
     written = seed_store(engine, accounts=9, events_per_account=23, chunk=4)
     report = rebuild_projections(engine, batch_size=50)
     assert report.events == written == 9 * 23

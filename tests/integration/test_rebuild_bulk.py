@@ -21,7 +21,7 @@ from tests.factories import OpenAccountFactory
 @pytest.mark.parametrize("count", [1, COPY_FROM_ROWS], ids=["one row", "a batch"])
 def test_bulk_inserted_lines_equal_core_inserted_ones_even_at_a_whole_second(
     engine: Engine, count: int
-):
+) -> None:
     """A whole-second time once lost its `.000000` on SQLite, and sorted apart from Core's."""
     lines = LIVE.lines
     at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -43,14 +43,14 @@ def test_bulk_inserted_lines_equal_core_inserted_ones_even_at_a_whole_second(
     assert stored["bulk"][0] == at
 
 
-def test_a_summary_holds_its_values_in_the_table_s_column_order():
+def test_a_summary_holds_its_values_in_the_table_s_column_order() -> None:
     """Bulk inserts and reads back (`ReplayWriter`) take a summary's values positionally."""
     assert tuple(column.name for column in LIVE.summaries.c) == COLUMNS
 
 
 def test_a_rebuilt_line_stores_its_event_s_time_exactly_as_the_event_row_holds_it(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     """A replay copies `recorded_at` as the driver read it, into a column of the same type."""
     bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("1.00")))
     rebuild_projections(engine)

@@ -111,7 +111,7 @@ def commands_committing(bus: CommandBus, threads: int = 4) -> Iterator[list[Comm
 
 def test_a_rebuild_while_other_threads_keep_committing_ends_equal_to_a_fresh_replay(
     engine: Engine, bus: CommandBus, dialect: str
-):
+) -> None:
     """PostgreSQL commits alongside every rebuild; SQLite's busy handler promises no
     fairness, so there commands slip in between the rebuild's short transactions."""
     committed_meanwhile = []
@@ -130,7 +130,7 @@ def test_a_rebuild_while_other_threads_keep_committing_ends_equal_to_a_fresh_rep
 
 def test_verify_while_commands_commit_reports_no_difference_that_is_not_there(
     engine: Engine, bus: CommandBus
-):
+) -> None:
     with commands_committing(bus) as applied:
         before = len(applied)
         reports = [verify_projections(engine, batch_size=7) for _ in range(3)]
@@ -141,7 +141,7 @@ def test_verify_while_commands_commit_reports_no_difference_that_is_not_there(
 @pytest.mark.postgres_only
 def test_a_command_that_drew_its_position_before_the_rebuild_and_commits_after_is_kept(
     engine: Engine, bus: CommandBus, settings: Settings
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("10.00")))
     for _ in range(5):
         bus.execute(DepositMoneyFactory(account_id="a", amount=Decimal("1.00")))

@@ -43,7 +43,7 @@ def scratch_tables(engine: Engine, suffix: str) -> list[str]:
 )
 def test_a_second_replay_is_refused_and_leaves_the_first_ones_tables(
     engine: Engine, suffix: str, run: object
-):
+) -> None:
     before = read_models(engine)
     with exclusive_replay(engine, suffix):
         in_progress = scratch_tables(engine, suffix)
@@ -53,19 +53,19 @@ def test_a_second_replay_is_refused_and_leaves_the_first_ones_tables(
     assert read_models(engine) == before
 
 
-def test_a_rebuild_and_a_verify_may_run_together(engine: Engine):
+def test_a_rebuild_and_a_verify_may_run_together(engine: Engine) -> None:
     with exclusive_replay(engine, REBUILD):
         assert verify_projections(engine) == []
 
 
-def test_the_lock_is_free_again_after_a_replay_and_after_a_refusal(engine: Engine):
+def test_the_lock_is_free_again_after_a_replay_and_after_a_refusal(engine: Engine) -> None:
     with exclusive_replay(engine, REBUILD), pytest.raises(ReplayInProgress):
         rebuild_projections(engine)
     assert rebuild_projections(engine).events == 2
     assert rebuild_projections(engine).events == 2
 
 
-def test_the_command_line_says_another_rebuild_is_running(engine: Engine):
+def test_the_command_line_says_another_rebuild_is_running(engine: Engine) -> None:
     with exclusive_replay(engine, REBUILD):
         result = CliRunner().invoke(
             cli, ["rebuild-projections"], env={"DATABASE_URL": cli_database_url(engine)}

@@ -17,7 +17,7 @@ def setting(conn: Connection) -> object:
         return conn.exec_driver_sql(SETTING[conn.dialect.name]).scalar_one()
 
 
-def test_commits_are_unsynced_within_the_block_and_synced_again_after_it(engine: Engine):
+def test_commits_are_unsynced_within_the_block_and_synced_again_after_it(engine: Engine) -> None:
     with engine.connect() as conn:
         before = setting(conn)
         with unsynced_commits(conn):
@@ -26,7 +26,7 @@ def test_commits_are_unsynced_within_the_block_and_synced_again_after_it(engine:
     assert before in (2, "on")
 
 
-def test_the_setting_comes_back_when_the_block_fails(engine: Engine):
+def test_the_setting_comes_back_when_the_block_fails(engine: Engine) -> None:
     with engine.connect() as conn:
         before = setting(conn)
         with pytest.raises(RuntimeError), unsynced_commits(conn):

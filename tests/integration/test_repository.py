@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from bank.store.schema import snapshots as snapshots_table
 from bank.store.schema import streams as streams_table
 from bank.store.snapshots import SnapshotStore
 from commands.bus import CommandBus
+from commands.messages import Command
 from tests.factories import (
     DepositMoneyFactory,
     OpenAccountFactory,
@@ -42,7 +44,7 @@ commands = st.lists(
 
 
 def run(bus: CommandBus, account_id: str, steps: list[tuple[str, Decimal]]) -> None:
-    factories = {
+    factories: dict[str, Callable[[Decimal], Command]] = {
         "deposit": lambda a: DepositMoneyFactory(account_id=account_id, amount=a),
         "withdraw": lambda a: WithdrawMoneyFactory(account_id=account_id, amount=a),
         "limit": lambda a: SetOverdraftLimitFactory(account_id=account_id, limit=a),
@@ -70,7 +72,7 @@ def snapshot_versions(engine: Engine, account_id: str) -> list[int]:
 @given(steps=commands)
 def test_loading_from_a_snapshot_gives_exactly_the_state_of_a_full_replay(
     bus: CommandBus, engine: Engine, steps: list[tuple[str, Decimal]]
-):
+) -> None:
     account_id = f"acc-{uuid.uuid4().hex[:10]}"
     bus.execute(OpenAccountFactory(account_id=account_id))
     run(bus, account_id, steps)
@@ -79,7 +81,7 @@ def test_loading_from_a_snapshot_gives_exactly_the_state_of_a_full_replay(
 
 def test_a_snapshot_is_written_when_the_stream_crosses_a_multiple_of_snapshot_every(
     bus: CommandBus, engine: Engine
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="acc-0"))
     run(bus, "acc-0", [("deposit", Decimal(1))] * 8)
     assert snapshot_versions(engine, "acc-0") == []
@@ -91,7 +93,7 @@ def test_a_snapshot_is_written_when_the_stream_crosses_a_multiple_of_snapshot_ev
 
 def test_a_snapshot_in_another_state_format_is_ignored_never_misread(
     bus: CommandBus, engine: Engine, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="acc-0", initial_deposit=Decimal("5")))
     run(bus, "acc-0", [("deposit", Decimal(1))] * 12)
     assert snapshot_versions(engine, "acc-0") == [10]
@@ -100,7 +102,7 @@ def test_a_snapshot_in_another_state_format_is_ignored_never_misread(
     assert (account.version, account.balance) == (13, Decimal("17.00"))
 
 
-def test_an_old_release_v1_deposit_row_is_read_upcast(bus: CommandBus, engine: Engine):
+def test_an_old_release_v1_deposit_row_is_read_upcast(bus: CommandBus, engine: Engine) -> None:
     """Writes a row behind the store's back on purpose: that is what an old release left."""
     bus.execute(OpenAccountFactory(account_id="acc-0", initial_deposit=Decimal("10")))
     with engine.begin() as conn:
@@ -132,7 +134,7 @@ def test_an_old_release_v1_deposit_row_is_read_upcast(bus: CommandBus, engine: E
 
 def test_the_state_as_of_a_time_or_a_version_replays_only_what_came_before(
     bus: CommandBus, engine: Engine
-):
+) -> None:
     bus.execute(OpenAccountFactory(account_id="acc-0", initial_deposit=Decimal("100")))
     bus.execute(DepositMoneyFactory(account_id="acc-0", amount=Decimal("50")))
     middle = all_events(engine)[-1].recorded_at

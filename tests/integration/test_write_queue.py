@@ -50,7 +50,7 @@ def other_process(sqlite_file: Engine) -> Iterator[multiprocessing.synchronize.E
     process.join(30)
 
 
-def test_only_a_sqlite_file_has_a_turn_file(tmp_path: Path):
+def test_only_a_sqlite_file_has_a_turn_file(tmp_path: Path) -> None:
     assert (
         turn_file(create_engine(f"sqlite:///{tmp_path / 'a.db'}")) == f"{tmp_path / 'a.db'}-writers"
     )
@@ -58,7 +58,7 @@ def test_only_a_sqlite_file_has_a_turn_file(tmp_path: Path):
     assert turn_file(create_engine("postgresql://postgres@127.0.0.1/none")) is None
 
 
-def test_a_thread_waits_until_the_writer_ahead_has_finished(sqlite_file: Engine):
+def test_a_thread_waits_until_the_writer_ahead_has_finished(sqlite_file: Engine) -> None:
     order: list[str] = []
     inside, release = threading.Event(), threading.Event()
 
@@ -95,7 +95,7 @@ def hold_inherited_turn(
         done.wait(30)
 
 
-def test_a_forked_child_competes_with_its_parent(sqlite_file: Engine):
+def test_a_forked_child_competes_with_its_parent(sqlite_file: Engine) -> None:
     with writer_turn(sqlite_file):
         pass  # the parent has opened its lock file
     context = multiprocessing.get_context("fork")
@@ -113,7 +113,7 @@ def test_a_forked_child_competes_with_its_parent(sqlite_file: Engine):
 
 def test_a_writer_gives_up_after_its_timeout_and_writes_nothing(
     sqlite_file: Engine, other_process: multiprocessing.synchronize.Event
-):
+) -> None:
     with (
         pytest.raises(WriterTurnTimeout, match="nothing was written"),
         writer_turn(sqlite_file, timeout=0.05),
@@ -123,7 +123,7 @@ def test_a_writer_gives_up_after_its_timeout_and_writes_nothing(
 
 def test_a_command_waits_for_another_process_then_commits(
     sqlite_file: Engine, other_process: multiprocessing.synchronize.Event
-):
+) -> None:
     bus = build_ledger(Settings(database_url="unused://"), engine=sqlite_file).bus
     done = threading.Event()
 
@@ -141,7 +141,7 @@ def test_a_command_waits_for_another_process_then_commits(
     assert [e.event_type for e in all_events(sqlite_file)] == ["AccountOpened", "MoneyDeposited"]
 
 
-def test_a_failed_command_ends_its_turn(sqlite_file: Engine):
+def test_a_failed_command_ends_its_turn(sqlite_file: Engine) -> None:
     bus = build_ledger(Settings(database_url="unused://"), engine=sqlite_file).bus
     with pytest.raises(Exception, match="acc-0"):
         bus.execute(DepositMoneyFactory(account_id="acc-0"))

@@ -62,7 +62,7 @@ def open_two(uow: FakeUnitOfWork) -> None:
     handle(OpenAccountFactory(account_id="acc-1"), uow)
 
 
-def test_every_command_type_has_exactly_one_handler():
+def test_every_command_type_has_exactly_one_handler() -> None:
     assert {c.__name__ for c in HANDLERS} == {
         "OpenAccount",
         "DepositMoney",
@@ -73,13 +73,13 @@ def test_every_command_type_has_exactly_one_handler():
     }
 
 
-def test_open_account_generates_an_id_when_none_is_given(uow: FakeUnitOfWork):
+def test_open_account_generates_an_id_when_none_is_given(uow: FakeUnitOfWork) -> None:
     result = handle(OpenAccountFactory(account_id=None), uow)
     (account_id,) = result.account_ids
     assert uow.accounts.get(account_id).owner_id.startswith("owner-")
 
 
-def test_opening_a_taken_id_is_refused(uow: FakeUnitOfWork):
+def test_opening_a_taken_id_is_refused(uow: FakeUnitOfWork) -> None:
     handle(OpenAccountFactory(account_id="acc-0"), uow)
     with pytest.raises(AccountAlreadyExists):
         handle(OpenAccountFactory(account_id="acc-0"), uow)
@@ -88,26 +88,26 @@ def test_opening_a_taken_id_is_refused(uow: FakeUnitOfWork):
 @pytest.mark.parametrize(
     "factory", [DepositMoneyFactory, WithdrawMoneyFactory, SetOverdraftLimitFactory]
 )
-def test_commands_on_an_unknown_account_are_refused(uow: FakeUnitOfWork, factory: Any):
+def test_commands_on_an_unknown_account_are_refused(uow: FakeUnitOfWork, factory: Any) -> None:
     with pytest.raises(AccountNotFound):
         handle(factory(account_id="nope"), uow)
 
 
-def test_deposit_then_withdraw_changes_the_balance(uow: FakeUnitOfWork):
+def test_deposit_then_withdraw_changes_the_balance(uow: FakeUnitOfWork) -> None:
     open_two(uow)
     handle(DepositMoneyFactory(account_id="acc-0", amount=Decimal("5")), uow)
     handle(WithdrawMoneyFactory(account_id="acc-0", amount=Decimal("30")), uow)
     assert uow.accounts.get("acc-0").balance == Decimal("75.00")
 
 
-def test_a_stale_expected_version_is_refused_before_any_change(uow: FakeUnitOfWork):
+def test_a_stale_expected_version_is_refused_before_any_change(uow: FakeUnitOfWork) -> None:
     open_two(uow)
     with pytest.raises(VersionMismatch):
         handle(DepositMoneyFactory(account_id="acc-0", expected_version=7), uow)
     assert uow.accounts.get("acc-0").version == 1
 
 
-def test_transfer_returns_a_transfer_id_and_moves_the_money(uow: FakeUnitOfWork):
+def test_transfer_returns_a_transfer_id_and_moves_the_money(uow: FakeUnitOfWork) -> None:
     open_two(uow)
     result = handle(TransferMoneyFactory(amount=Decimal("60")), uow)
     assert result.transfer_id is not None
@@ -116,12 +116,12 @@ def test_transfer_returns_a_transfer_id_and_moves_the_money(uow: FakeUnitOfWork)
     assert uow.accounts.get("acc-1").balance == Decimal("160.00")
 
 
-def test_transfer_to_the_same_account_is_refused_before_loading(uow: FakeUnitOfWork):
+def test_transfer_to_the_same_account_is_refused_before_loading(uow: FakeUnitOfWork) -> None:
     with pytest.raises(SameAccount):
         handle(TransferMoneyFactory(from_account_id="x", to_account_id="x"), uow)
 
 
-def test_close_after_emptying_the_account(uow: FakeUnitOfWork):
+def test_close_after_emptying_the_account(uow: FakeUnitOfWork) -> None:
     open_two(uow)
     handle(WithdrawMoneyFactory(account_id="acc-0", amount=Decimal("100")), uow)
     handle(CloseAccountFactory(account_id="acc-0"), uow)

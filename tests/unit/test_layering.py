@@ -39,19 +39,19 @@ def sources(package: str) -> list[Path]:
 
 
 @pytest.mark.parametrize("package", sorted(ALLOWED))
-def test_package_imports_only_what_the_architecture_allows(package: str):
+def test_package_imports_only_what_the_architecture_allows(package: str) -> None:
     for path in sources(package):
         forbidden = (imported_roots(path) & TOP_LEVEL) - ALLOWED[package]
         assert not forbidden, f"{path.relative_to(ROOT)} imports {sorted(forbidden)}"
 
 
 @pytest.mark.parametrize("module", PURE_DOMAIN)
-def test_the_domain_core_imports_only_the_standard_library_and_bank(module: str):
+def test_the_domain_core_imports_only_the_standard_library_and_bank(module: str) -> None:
     outside = imported_roots(ROOT / module) - {"bank"} - set(sys.stdlib_module_names)
     assert not outside, f"{module} imports {sorted(outside)}"
 
 
-def test_only_the_store_modules_of_bank_import_sqlalchemy():
+def test_only_the_store_modules_of_bank_import_sqlalchemy() -> None:
     for path in sources("bank"):
         if "sqlalchemy" in imported_roots(path):
             assert path.parent.name == "store", f"{path.relative_to(ROOT)} imports sqlalchemy"

@@ -14,22 +14,22 @@ from bank.money import format_money, from_cents, positive_amount, to_cents, to_m
     ("value", "expected"),
     [("12.5", "12.50"), ("1.000", "1.00"), (Decimal("1E+2"), "100.00"), (7, "7.00")],
 )
-def test_whole_cent_values_are_accepted_and_normalised(value: object, expected: str):
+def test_whole_cent_values_are_accepted_and_normalised(value: object, expected: str) -> None:
     assert format_money(to_money(value)) == expected  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("value", ["0.001", "abc", "NaN", "-Infinity", True, 1.5, None])
-def test_values_that_are_not_whole_cents_or_not_numbers_are_refused(value: object):
+def test_values_that_are_not_whole_cents_or_not_numbers_are_refused(value: object) -> None:
     with pytest.raises(InvalidAmount):
         to_money(value)  # type: ignore[arg-type]
 
 
-def test_huge_exponents_are_refused_without_an_arithmetic_error():
+def test_huge_exponents_are_refused_without_an_arithmetic_error() -> None:
     with pytest.raises(InvalidAmount):
         positive_amount(Decimal("1e400"))
 
 
-def test_balances_stay_exact_beyond_ten_to_the_fifteen():
+def test_balances_stay_exact_beyond_ten_to_the_fifteen() -> None:
     big = Decimal("1000000000000000.01")
     assert from_cents(to_cents(big)) == big
     assert format_money(big + Decimal("0.01")) == "1000000000000000.02"

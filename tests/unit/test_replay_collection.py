@@ -24,21 +24,21 @@ def _collector_restored() -> Iterator[None]:
     (gc.enable if enabled else gc.disable)()
 
 
-def test_automatic_collection_is_off_in_the_block_and_back_on_after_it():
+def test_automatic_collection_is_off_in_the_block_and_back_on_after_it() -> None:
     gc.enable()
     with batchwise_collection():
         assert not gc.isenabled()
     assert gc.isenabled()
 
 
-def test_a_collector_that_was_off_stays_off():
+def test_a_collector_that_was_off_stays_off() -> None:
     gc.disable()
     with batchwise_collection():
         pass
     assert not gc.isenabled()
 
 
-def test_overlapping_replays_turn_it_back_on_only_when_the_last_one_ends():
+def test_overlapping_replays_turn_it_back_on_only_when_the_last_one_ends() -> None:
     gc.enable()
     first, second = batchwise_collection(), batchwise_collection()
     first.__enter__()
@@ -49,7 +49,7 @@ def test_overlapping_replays_turn_it_back_on_only_when_the_last_one_ends():
     assert gc.isenabled()
 
 
-def test_a_batch_s_cyclic_garbage_is_freed_when_the_batch_is_collected():
+def test_a_batch_s_cyclic_garbage_is_freed_when_the_batch_is_collected() -> None:
     with batchwise_collection():
         node = Node()
         node.other = Node()

@@ -7,7 +7,7 @@ import pytest
 from bootstrap import ConfigurationError, Settings
 
 
-def test_defaults_match_the_documented_ones():
+def test_defaults_match_the_documented_ones() -> None:
     settings = Settings.from_env({})
     assert (settings.database_url, settings.snapshot_every, settings.default_currency) == (
         "sqlite:///bank.db",
@@ -17,7 +17,7 @@ def test_defaults_match_the_documented_ones():
     assert settings.secret_key is None
 
 
-def test_every_variable_is_read():
+def test_every_variable_is_read() -> None:
     settings = Settings.from_env(
         {
             "DATABASE_URL": "postgresql://db/bank",
@@ -39,6 +39,8 @@ def test_every_variable_is_read():
         ({"DEFAULT_CURRENCY": "EURO"}, "DEFAULT_CURRENCY"),
     ],
 )
-def test_a_bad_variable_is_refused_at_start_up_naming_it(environ: dict, message: str):
+def test_a_bad_variable_is_refused_at_start_up_naming_it(
+    environ: dict[str, str], message: str
+) -> None:
     with pytest.raises(ConfigurationError, match=message):
         Settings.from_env(environ)
