@@ -12,9 +12,7 @@ export TEST_DATABASE_URL
 run: setup  ## Serve the UI and API on SQLite (bank.db) at http://127.0.0.1:5000
 	$(PY) manage.py serve
 
-test: setup browser  ## Lint, then the whole suite: unit, SQLite, PostgreSQL, HTTP, browser
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+test: setup browser lint  ## Lint and type-check, then the whole suite: unit, SQLite, PostgreSQL, HTTP, browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed
@@ -31,9 +29,10 @@ browser:  ## Debian's Chromium for the browser test (needs root; skipped loudly 
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "WARNING: no chromium and no root to install it: the browser test will be skipped"; fi; }
 
-lint:
+lint: setup  ## ruff (checks and format) and mypy --strict over the whole tree, tests included
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 
 format:
 	$(VENV)/bin/ruff format .
