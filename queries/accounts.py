@@ -51,7 +51,9 @@ def account_summary(conn: Connection, account_id: str) -> AccountSummary:
     Runs on the driver's cursor, converting with the column types' own processors: Core's
     execution took 23 µs of SQLite's 28, and beginning a transaction (which a single
     statement does not need) 17 more. On any driver error the query runs again through
-    Core, which raises its own error and invalidates the pool after a disconnect.
+    Core: after a disconnect (whose connection the driver statement has invalidated) on a
+    fresh connection, so a dropped connection costs no error; if that fails too, Core
+    raises its own error and invalidates the pool.
     """
     try:
         row = _fetch_on_driver(conn, account_id)

@@ -7,9 +7,11 @@ path, two thirds of a rebuild's reading time. A `DriverStatement` is the stateme
 once per dialect plus each bound value's and each column's type processor, so values go
 in, and rows come out, exactly as through Core.
 
-Errors are the driver's own, not SQLAlchemy's wrappers: the write paths let them roll the
-transaction back, and the one read path that must tell a disconnect retries through Core
-(`queries.accounts`).
+Errors are the driver's own, not SQLAlchemy's wrappers; after a disconnect the statement
+invalidates its connection first, as Core would, so the pool replaces it and the error
+that surfaces is the disconnect itself, not a failed rollback's. These statements bypass
+Core's execution events and its `echo` logging too: a listener on `before_cursor_execute`
+sees the rest of the application's statements, not these.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ class DriverStatement:
     converters: tuple[Converter | None, ...]
     """Each returned column's result processor; None: the driver's value as it is."""
     binders: tuple[tuple[str, Converter], ...]
-    """The bound parameters whose type converts their value, and how."""
+    """The bound parameters whose type converts their value, and how; by the names
+    `parameters` keys them under (escaped, as in the SQL, for a named paramstyle)."""
 
     @property
     def sql(self) -> str:
@@ -46,17 +49,26 @@ class DriverStatement:
 
     def parameters(self, values: Mapping[str, Any]) -> Any:
         """Bound values as the driver takes them: a tuple (positional) or a dict (named)."""
-        named = self.compiled.construct_params(values)
+        order = self.compiled.positiontup  # names as written; else the SQL's escaped ones
+        named = self.compiled.construct_params(values, escape_names=not order)
         for name, bind in self.binders:
             named[name] = bind(named[name])
-        order = self.compiled.positiontup
         return tuple(named[name] for name in order) if order else named
 
     def run(self, conn: Connection, values: Mapping[str, Any]) -> Sequence[Any]:
         """Execute in the connection's transaction; the rows it returns, unconverted."""
+        return self.execute(conn, self.parameters(values))
+
+    def execute(self, conn: Connection, parameters: Any) -> Sequence[Any]:
+        """`run` with values already bound (`parameters`): the driver's part alone."""
         with closing(conn.connection.cursor()) as cursor:
-            cursor.execute(self.sql, self.parameters(values))
-            return cursor.fetchall() if self.names else []
+            try:
+                cursor.execute(self.sql, parameters)
+                return cursor.fetchall() if self.names else []
+            except conn.dialect.loaded_dbapi.Error as error:
+                if conn.dialect.is_disconnect(error, conn.connection.dbapi_connection, cursor):
+                    conn.invalidate(error)
+                raise
 
     def scalar(self, conn: Connection, values: Mapping[str, Any]) -> Any:
         """The first column of the first row returned, converted; None when no row is."""
@@ -86,12 +98,13 @@ def driver_statement(
     compiled = statement.compile(dialect=dialect)
     assert isinstance(compiled, SQLCompiler)
     returned = [] if isinstance(statement, TextClause) else list(statement.exported_columns)
+    escaped = {} if compiled.positiontup else compiled.escaped_bind_names
     return DriverStatement(
         compiled,
         tuple(column.name for column in returned),
         tuple(_type_of(column, dialect).result_processor(dialect, None) for column in returned),
         tuple(
-            (name, processor)
+            (escaped.get(name, name), processor)
             for name, bind in compiled.binds.items()
             if (processor := _type_of(bind, dialect).bind_processor(dialect)) is not None
         ),

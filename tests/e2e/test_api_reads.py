@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from psycopg.pq import TransactionStatus
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from bootstrap import Ledger, Settings
@@ -45,6 +45,20 @@ def test_commands_still_run_in_a_transaction_after_reads(
     assert client.get("/api/accounts/a-1").get_json()["balance"] == "103.00"
 
 
+def backend(connection: Connection) -> int:
+    """The server process serving `connection`."""
+    return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def end_sessions(engine: Engine, pids: list[int]) -> None:
+    """Have the server end these sessions, as a restart would."""
+    admin = create_engine(engine.url, poolclass=NullPool)
+    with admin.connect() as connection:
+        for pid in pids:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
+
+
 @pytest.mark.postgres_only
 def test_a_read_on_a_dropped_connection_fails_once_then_reads_reconnect(
     app: Flask, client: FlaskClient, open_account: Callable[..., dict[str, Any]], engine: Engine
@@ -52,20 +66,27 @@ def test_a_read_on_a_dropped_connection_fails_once_then_reads_reconnect(
     """A server restart costs one 500 in the API's error shape, not a pool of dead connections."""
     open_account("a-1")
     assert client.get("/api/accounts/a-1").status_code == 200
-    pooled = [engine.connect() for _ in range(engine.pool.checkedin())]  # type: ignore[attr-defined]
+    pooled = [engine.connect() for _ in range(2)]
+    pids = [backend(connection) for connection in pooled]
+    for connection in pooled:
+        connection.close()  # back to the pool, to die there: the read's retry meets one
     with app.test_request_context():  # the app's kept read connection, too
-        pooled.append(read_connection())
-        pids = [c.execute(text("SELECT pg_backend_pid()")).scalar_one() for c in pooled]
-        for connection in pooled[:-1]:
-            connection.close()
-    admin = create_engine(engine.url, poolclass=NullPool)
-    with admin.connect() as connection:
-        for pid in pids:
-            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-    admin.dispose()
+        end_sessions(engine, [*pids, backend(read_connection())])
     failed = client.get("/api/accounts/a-1")
     assert failed.status_code == 500
     assert failed.get_json()["error"]["code"] == "internal_error"
+    assert client.get("/api/accounts/a-1").get_json()["balance"] == "100.00"
+
+
+@pytest.mark.postgres_only
+def test_a_dropped_read_connection_alone_is_replaced_within_the_request(
+    app: Flask, client: FlaskClient, open_account: Callable[..., dict[str, Any]], engine: Engine
+) -> None:
+    """The read's retry runs on a new connection from the pool, so nobody sees an error."""
+    open_account("a-1")
+    assert client.get("/api/accounts/a-1").status_code == 200
+    with app.test_request_context():
+        end_sessions(engine, [backend(read_connection())])
     assert client.get("/api/accounts/a-1").get_json()["balance"] == "100.00"
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, bindparam, insert, select
+import pytest
+from sqlalchemy import Engine, String, bindparam, cast, insert, select, text
 
 from bank.store.driver import driver_statement
 from bank.store.engine import WRITE
+from bank.store.event_store import EventStore
 from bank.store.schema import idempotency_records as records
+from bank.store.types import UTCDateTime
+from commands.unit_of_work import UnitOfWork
 
 RECORD = {
     "fingerprint": "f" * 64,
@@ -42,3 +46,36 @@ def test_rows_read_on_the_driver_are_converted_as_core_converts_them(engine: Eng
         missing = plan.scalar(conn, {"key": "missing"})
     assert on_driver == list(by_core) == [RECORD["response"], RECORD["recorded_at"]]
     assert missing is None
+
+
+def test_a_bind_whose_name_the_driver_cannot_take_is_escaped_and_still_converted(
+    engine: Engine,
+) -> None:
+    moment = bindparam("taken at (utc)", type_=UTCDateTime)
+    query = select(cast(moment, String).label("bound"))
+    with engine.connect() as conn:
+        plan = driver_statement(query, conn.dialect)
+        on_driver = plan.scalar(conn, {"taken at (utc)": RECORD["recorded_at"]})
+        by_core = conn.execute(query, {"taken at (utc)": RECORD["recorded_at"]}).scalar_one()
+    assert on_driver == by_core
+
+
+def lose_the_connection_in_a_unit_of_work(engine: Engine) -> None:
+    """Start a unit of work, have the server end its session, then run a statement."""
+    with (
+        engine.connect().execution_options(isolation_level="AUTOCOMMIT") as admin,
+        UnitOfWork(engine) as uow,
+    ):
+        backend = uow.connection.connection.dbapi_connection.info.backend_pid  # type: ignore[union-attr]
+        admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        EventStore(uow.connection).lock_stream("acc-0")
+
+
+@pytest.mark.postgres_only
+def test_a_lost_connection_surfaces_as_itself_and_the_next_unit_of_work_has_a_new_one(
+    engine: Engine,
+) -> None:
+    with pytest.raises(engine.dialect.loaded_dbapi.OperationalError):  # not the rollback's
+        lose_the_connection_in_a_unit_of_work(engine)
+    with UnitOfWork(engine) as uow:
+        assert EventStore(uow.connection).lock_stream("acc-0") is None
