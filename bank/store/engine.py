@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import closing
 from typing import Any
 
 import orjson
@@ -57,14 +56,5 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        begin_sqlite(conn)
-
-
-def begin_sqlite(conn: Connection) -> None:
-    """`BEGIN IMMEDIATE` on a connection that will write, else `BEGIN`, on the driver.
-
-    Straight on the cursor: Core's execution would cost more than the statement.
-    """
-    immediate = conn.get_execution_options().get("ledger_write", False)
-    with closing(conn.connection.cursor()) as cursor:
-        cursor.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        immediate = conn.get_execution_options().get("ledger_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
