@@ -100,12 +100,13 @@ class EventStore:
             for event_id, stream_id, stream_type, version, event in drafts
         ]
         positions = self._insert(rows)
-        return [
+        recorded = [
             RecordedEvent(
                 positions[draft[1], draft[3]], *draft, metadata=shared, recorded_at=recorded_at
             )
             for draft in drafts
         ]
+        return sorted(recorded, key=lambda event: event.position)  # the order readers see
 
     def _insert(self, rows: Sequence[Mapping[str, Any]]) -> dict[tuple[str, int], int]:
         """Insert event rows, `sql.ROWS_PER_INSERT` a statement; positions by (stream, version)."""
