@@ -48,7 +48,7 @@ class LiveWriter:
 
     def __init__(self, tables: AccountTables) -> None:
         self._tables = tables
-        self._insert, self._update, self._update_with_line = _live_statements(tables)
+        self._update, self._update_with_line = _live_statements(tables)
 
     def project(self, connection: Connection, events: Sequence[Envelope]) -> None:
         """Apply `events`, in position order, in the caller's transaction."""
@@ -75,7 +75,7 @@ class LiveWriter:
         """Insert the new summary; its opening line is the caller's to insert."""
         state = AccountState.open(envelope)
         line = state.apply(envelope, effect)
-        driver_statement(self._insert, connection.dialect).run(connection, state.as_row())
+        insert_rows(connection, self._tables.summaries, [state.as_values()])
         return line
 
     def _change(self, connection: Connection, envelope: Envelope, effect: Effect) -> Line | None:
@@ -106,11 +106,11 @@ _LINE_BINDS = tuple(name for name in Line._fields if name != "balance_after_cent
 
 
 @cache
-def _live_statements(tables: AccountTables) -> tuple[Insert, Update, Insert]:
+def _live_statements(tables: AccountTables) -> tuple[Update, Insert]:
     """Built once per table set: constructing a Core statement costs more than running it.
 
-    The last one is the summary's UPDATE in a WITH clause and the statement line's
-    INSERT, which returns a row only when there was a summary to update.
+    The second is the summary's UPDATE in a WITH clause and the statement line's INSERT,
+    which returns a row only when there was a summary to update.
     """
     s, lines = tables.summaries, tables.lines
     updated = _summary_update(s)
@@ -124,7 +124,6 @@ def _live_statements(tables: AccountTables) -> tuple[Insert, Update, Insert]:
         )
     )
     return (
-        insert(s),
         updated,
         insert(lines)
         .from_select([column.name for column in lines.c], line)

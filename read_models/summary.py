@@ -7,8 +7,6 @@ from typing import Any, NamedTuple
 
 from read_models.effects import Effect, Envelope
 
-Row = dict[str, Any]
-
 
 class Line(NamedTuple):
     """One statement_lines row, fields in the table's column order (as bulk inserts take it).
@@ -66,10 +64,6 @@ class AccountState:
             version=0,
             last_position=0,
         )
-
-    def as_row(self) -> Row:
-        """The summary row to store through Core."""
-        return {name: getattr(self, name) for name in COLUMNS}
 
     def as_values(self) -> tuple[Any, ...]:
         """The summary row's values in column order, for a bulk insert."""
