@@ -4,8 +4,8 @@ Attached to an engine, a `DatabaseTime` times each statement (on PostgreSQL that
 round trip and the server's work; the implicit `BEGIN` rides on a transaction's first
 statement) and each commit, by wrapping the dialect's `do_commit` (the WAL flush). Most of
 a command's statements skip SQLAlchemy's execution (`bank.store.driver`, `read_models.
-bulk`), so those are timed by wrapping the functions that run them on the driver, once
-their values are bound; the rest (SQLite's `BEGIN`) by SQLAlchemy's `before_cursor_execute`
+bulk`, SQLite's `BEGIN`), so those are timed by wrapping the functions that run them on
+the driver, once their values are bound; the rest by SQLAlchemy's `before_cursor_execute`
 and `after_cursor_execute` events. What is
 left of a command's wall time is Python: the bus, the aggregate, the projector and
 SQLAlchemy itself. The instruments cost a few microseconds a statement, so workloads measure their
@@ -23,9 +23,11 @@ from unittest import mock
 
 from sqlalchemy import Engine, event
 
+from bank.store import engine as ledger_engine
 from bank.store.driver import DriverStatement
 from read_models import accounts
 
+BEGIN = "BEGIN (SQLite)"
 COMMIT = "COMMIT"
 LINES = "statement lines (on the driver)"
 
@@ -52,6 +54,11 @@ class DatabaseTime:
         )
         stack.enter_context(
             mock.patch.object(accounts, "insert_rows", self._timed(LINES, accounts.insert_rows))  # type: ignore[attr-defined]
+        )
+        stack.enter_context(
+            mock.patch.object(
+                ledger_engine, "begin_sqlite", self._timed(BEGIN, ledger_engine.begin_sqlite)
+            )
         )
         stack.enter_context(
             mock.patch.object(DriverStatement, "execute", self._timed_run(DriverStatement.execute))

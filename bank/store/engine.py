@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from typing import Any
 
 import orjson
@@ -56,5 +57,17 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get("ledger_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        begin_sqlite(conn)
+
+
+def begin_sqlite(conn: Connection) -> None:
+    """`BEGIN IMMEDIATE` on a connection that will write, else `BEGIN`, on the driver.
+
+    Straight on the cursor: through Core's `exec_driver_sql` a command took ~25 µs more
+    (`bench commands --db sqlite`: 2,397 / 2,436 against 2,659 / 2,547 commands/s). Its
+    errors are then sqlite3's own, not SQLAlchemy's wrappers (`GET /api/health` counts
+    both), and it is not logged by `echo`.
+    """
+    immediate = conn.get_execution_options().get("ledger_write", False)
+    with closing(conn.connection.cursor()) as cursor:
+        cursor.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import Engine
 
 from tests.e2e.support import error_code, error_details
 
@@ -258,13 +259,21 @@ def test_an_unexpected_failure_is_a_500_that_says_nothing_of_internals(
     assert "events_v2" not in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("raised_by", ["sqlalchemy", "driver"])
 def test_health_is_503_in_the_error_shape_when_the_database_does_not_answer(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+    client: FlaskClient, engine: Engine, monkeypatch: pytest.MonkeyPatch, raised_by: str
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
+    refused = Exception("connection refused")
+    error = (
+        OperationalError("SELECT 1", {}, refused)
+        if raised_by == "sqlalchemy"
+        else engine.dialect.loaded_dbapi.OperationalError("connection refused")
+    )
+
     def down(*_args: Any) -> None:
-        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+        raise error
 
     monkeypatch.setattr("web.api.health.database_dialect", down)
     response = client.get("/api/health")

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from sqlalchemy import Engine
 
+from bank.store import engine as ledger_engine
 from bank.store.driver import DriverStatement
-from bench.database_time import COMMIT, LINES, DatabaseTime
+from bench.database_time import BEGIN, COMMIT, LINES, DatabaseTime
 from bootstrap import Ledger
 from read_models import accounts
 from tests.factories import DepositMoneyFactory, OpenAccountFactory
@@ -26,7 +27,7 @@ def test_a_deposit_is_split_into_its_statements_and_commit(ledger: Ledger, engin
         assert database.calls[LINES] == 1
     assert database.calls["SELECT streams.version FROM"] == 1
     if engine.dialect.name == "sqlite":
-        assert database.calls["BEGIN IMMEDIATE"] == 1
+        assert database.calls[BEGIN] == 1
     figures = database.figures(wall_seconds=1.0, per=1)
     assert figures["  in the database"] == sum(database.seconds.values()) * 1e6
     assert figures["  outside it (Python)"] == 1e6 - figures["  in the database"]
@@ -34,11 +35,11 @@ def test_a_deposit_is_split_into_its_statements_and_commit(ledger: Ledger, engin
 
 def test_detaching_restores_what_it_wrapped(ledger: Ledger, engine: Engine) -> None:
     insert_rows, do_commit = accounts.insert_rows, engine.dialect.do_commit  # type: ignore[attr-defined]
-    execute = DriverStatement.execute
+    execute, begin = DriverStatement.execute, ledger_engine.begin_sqlite
     with DatabaseTime(engine) as database:
         pass
     assert accounts.insert_rows is insert_rows  # type: ignore[attr-defined]
     assert engine.dialect.do_commit == do_commit
-    assert DriverStatement.execute is execute
+    assert (DriverStatement.execute, ledger_engine.begin_sqlite) == (execute, begin)
     ledger.bus.execute(OpenAccountFactory(account_id="acc-0"))
     assert not database.calls
