@@ -20,6 +20,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, insert
 
+from bank.store.driver import driver_statement
+
 Values = Sequence[Any]
 """One row: a value per column, in the table's column order."""
 
@@ -101,17 +103,15 @@ def _executemany(conn: Connection, cursor: Any, table: Table, rows: Sequence[Val
 def _plan(table: Table, dialect: Dialect) -> tuple[str, list[tuple[int, Any]], list[str] | None]:
     """The compiled INSERT, its converters by column index, and its parameter names.
 
-    The converters are those Core applies: each column type's implementation for the
-    dialect (on SQLite, a DATETIME's text form), not the generic type's. The names are
-    None for a positional driver (sqlite3), which takes the values in column order.
+    The converters are those Core applies, as `bank.store.driver` finds them: each column
+    type's implementation for the dialect (on SQLite, a DATETIME's text form). The names
+    are None for a positional driver (sqlite3), which takes the values in column order.
     """
-    compiled = insert(table).compile(dialect=dialect)
+    statement = driver_statement(insert(table), dialect)
     names = [column.name for column in table.c]
-    if compiled.positiontup not in (None, names):
+    positional = statement.compiled.positiontup
+    if positional not in (None, names):
         raise ValueError(f"{table.name}: the INSERT does not take its columns in table order")
-    processors = [
-        (index, processor)
-        for index, column in enumerate(table.c)
-        if (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
-    ]
-    return compiled.string, processors, None if compiled.positiontup else names
+    converts = dict(statement.binders)
+    processors = [(index, converts[name]) for index, name in enumerate(names) if name in converts]
+    return statement.sql, processors, None if positional else names
