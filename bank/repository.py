@@ -53,18 +53,24 @@ class AccountRepository:
         """Lock the stream, then take the cached state if it is that version, else load it.
 
         A cached state a few versions behind (another process wrote since) is caught up
-        with just the newer events.
+        with just the newer events. One ahead of the stream belongs to a history the
+        database no longer has (it was restored from a backup): states are cached only
+        once committed, and no commit can pass the lock this holds. It is dropped, so the
+        loaded state replaces it.
         """
         version = self._store.lock_stream(account_id)
         if version is None:
             raise AccountNotFound(account_id)
-        cached = self._cache.get(account_id) if self._cache is not None else None
+        if self._cache is None:
+            return self._load(account_id)
+        cached = self._cache.get(account_id)
         if cached is not None and cached.version == version:
             return cached
+        if cached is not None and cached.version > version:
+            self._cache.evict(account_id)
         behind = cached is not None and 0 < version - cached.version <= CATCH_UP_AT_MOST
         account = self._load(account_id, cached if behind else None)
-        if self._cache is not None:
-            self._cache.put(account)
+        self._cache.put(account)
         return account
 
     def _load(self, account_id: str, start: BankAccount | None = None) -> BankAccount:

@@ -7,8 +7,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine
 
+from bank.account import BankAccount
+from bank.cache import AccountCache
 from bank.store.snapshots import Snapshot, SnapshotStore
-from bootstrap import Ledger, Settings, build_ledger
+from bootstrap import Ledger, Settings, build_ledger, read_side_publisher
+from commands.bus import CommandBus
+from commands.unit_of_work import UnitOfWork
 from tests.factories import (
     DepositMoneyFactory,
     OpenAccountFactory,
@@ -91,3 +95,19 @@ def test_a_stale_cache_entry_is_caught_up_with_the_newer_events_only(
     ledger.bus.execute(WithdrawMoneyFactory(account_id="acc-0", amount=Decimal("10")))
     assert all_events(engine)[-1].data["balance_after"] == "140.01"
     assert snapshot_reads == []
+
+
+def test_a_cached_state_ahead_of_the_database_is_dropped_not_served(engine: Engine) -> None:
+    """After a restore to an earlier point, a history the database lost is never served."""
+    cache = AccountCache()
+    bus = CommandBus(lambda: UnitOfWork(engine, read_side_publisher(), cache), cache=cache)
+    bus.execute(OpenAccountFactory(account_id="acc-0", initial_deposit=Decimal("100")))
+    lost_state = {**load(engine, "acc-0").snapshot_state(), "balance": "999.00"}
+    cache.evict("acc-0")
+    cache.put(BankAccount.from_snapshot("acc-0", 3, lost_state))  # before the restore
+    for _ in range(3):
+        bus.execute(DepositMoneyFactory(account_id="acc-0", amount=Decimal("1.00")))
+    assert load(engine, "acc-0").balance == Decimal("103.00")
+    cached = cache.get("acc-0")
+    assert cached is not None
+    assert (cached.version, cached.balance) == (4, Decimal("103.00"))
