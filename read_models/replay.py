@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, text
+from sqlalchemy import Connection, Engine, Table
 from tqdm import tqdm
 
 from bank.recorded import StoredEvent
@@ -79,7 +79,7 @@ def replay(
                 with engine.connect() as reader, unsynced_commits(conn), batchwise_collection():
                     _bulk(reader, conn, writers, progress, batch_size)
                 with _writing(conn):
-                    _lock_appends(conn)
+                    EventStore(conn).lock_appends()
                     _catch_up(conn, writers, progress, batch_size)
                     outcome = finish(conn, targets)
             return Replayed(progress.events, progress.position, outcome)
@@ -182,9 +182,3 @@ def _project(conn: Connection, writers: Sequence[Writer], batch: list[StoredEven
 def _flush(conn: Connection, writers: Sequence[Writer]) -> None:
     for writer in writers:
         writer.flush(conn)
-
-
-def _lock_appends(conn: Connection) -> None:
-    """Hold off appends until the transaction ends; SQLite's BEGIN IMMEDIATE already does."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("LOCK TABLE events IN EXCLUSIVE MODE"))

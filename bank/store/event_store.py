@@ -76,8 +76,7 @@ class EventStore:
         if not ordered:
             return []
         first_versions = [self._advance(a) for a in ordered]
-        if self._postgres:
-            driver_statement(sql.LOCK_EVENTS, self._conn.dialect).run(self._conn, {})
+        self.lock_appends()
         recorded_at = datetime.now(UTC)
         shared = dict(metadata)
         drafts = [
@@ -107,6 +106,15 @@ class EventStore:
             for draft in drafts
         ]
         return sorted(recorded, key=lambda event: event.position)  # the order readers see
+
+    def lock_appends(self) -> None:
+        """Hold off every other append until this transaction ends (the append lock).
+
+        PostgreSQL: `LOCK TABLE events IN EXCLUSIVE MODE`, which plain SELECTs pass; on
+        SQLite a write transaction's `BEGIN IMMEDIATE` already holds the database.
+        """
+        if self._postgres:
+            driver_statement(sql.LOCK_EVENTS, self._conn.dialect).run(self._conn, {})
 
     def _insert(self, rows: Sequence[Mapping[str, Any]]) -> dict[tuple[str, int], int]:
         """Insert event rows, `sql.ROWS_PER_INSERT` a statement; positions by (stream, version)."""
