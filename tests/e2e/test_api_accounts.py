@@ -84,6 +84,20 @@ def test_an_opening_deposit_of_zero_appears_as_a_statement_line(
     assert [(line["type"], line["amount"]) for line in lines] == [("opening_deposit", "0.00")]
 
 
+def test_a_negative_zero_is_recorded_and_shown_as_zero(
+    client: FlaskClient, open_account: Callable[..., Any]
+) -> None:
+    open_account("a-1", "-0.00")
+    client.put("/api/accounts/a-1/overdraft-limit", json={"limit": "-0"})
+    events = client.get("/api/accounts/a-1/events").get_json()["events"]
+    balance = client.get("/api/accounts/a-1/balance").get_json()
+    assert [e["data"].get("initial_deposit", e["data"].get("limit")) for e in events] == [
+        "0.00",
+        "0.00",
+    ]
+    assert balance["balance"] == "0.00"
+
+
 def test_reading_an_account_sends_its_version_as_a_strong_etag(
     client: FlaskClient, open_account: Callable[..., Any]
 ) -> None:

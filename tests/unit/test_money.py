@@ -24,6 +24,16 @@ def test_values_that_are_not_whole_cents_or_not_numbers_are_refused(value: objec
         to_money(value)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("value", ["-0", "-0.00", Decimal("-0"), Decimal("-0E+5")])
+def test_a_negative_zero_is_plain_zero(value: object) -> None:
+    amount = to_money(value)  # type: ignore[arg-type]
+    assert (str(amount), amount.is_signed()) == ("0.00", False)
+
+
+def test_a_negative_zero_already_recorded_is_shown_as_zero() -> None:
+    assert format_money(Decimal("-0.00")) == "0.00"
+
+
 def test_huge_exponents_are_refused_without_an_arithmetic_error() -> None:
     with pytest.raises(InvalidAmount):
         positive_amount(Decimal("1e400"))
