@@ -7,7 +7,7 @@ tokens `NaN` and `Infinity`; a ledger must do neither.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from web.errors import RequestRefused
@@ -21,10 +21,27 @@ class JsonNumber(Decimal):
     text: str
 
     def __new__(cls, text: str) -> JsonNumber:
-        """The number `text` spells (`10`, `10.00`, `1e1` are three spellings of ten)."""
-        number = super().__new__(cls, text)
+        """The number `text` spells (`10`, `10.00`, `1e1` are three spellings of ten).
+
+        An exponent beyond Decimal's range (`1e9999999999999999999`) stands for a number
+        as far out as Decimal can go the same way, so the field refuses it (over the
+        maximum, or finer than a cent) as it would any other: valid JSON is never a 400.
+        """
+        try:
+            number = super().__new__(cls, text)
+        except InvalidOperation:
+            number = super().__new__(cls, _within_range(text))
         number.text = text
         return number
+
+
+def _within_range(text: str) -> str:
+    """A stand-in for a JSON number whose exponent Decimal cannot hold: same sign, same side."""
+    mantissa, _, exponent = text.lower().partition("e")
+    if not mantissa.strip("-0."):
+        return "0"
+    sign = "-" if mantissa.startswith("-") else ""
+    return f"{sign}1e{'-' if exponent.startswith('-') else '+'}999999"
 
 
 def parse_object(raw: bytes) -> dict[str, Any]:
