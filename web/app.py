@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from bootstrap import ConfigurationError, Ledger, Settings, build_ledger
 from web.api import register_api
+from web.body_limit import install_body_limit
 from web.errors import render_problem
 from web.headers import install_response_headers
 from web.json_provider import JsonProvider
@@ -23,7 +24,6 @@ from web.ui.filters import install_filters
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 64 * 1024
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
 
@@ -47,7 +47,6 @@ def create_app(
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=_secret_key(settings),
-        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=(
@@ -63,6 +62,7 @@ def create_app(
     register_api(app)
     app.register_blueprint(ui)
     _protect_forms(app, CSRFProtect(app))
+    install_body_limit(app)
     install_filters(app)
     install_response_headers(app)
     app.register_error_handler(Exception, render_problem)

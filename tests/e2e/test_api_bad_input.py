@@ -10,8 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from tests.e2e.support import error_code, error_details
 
@@ -81,6 +83,8 @@ AMOUNT_LITERALS = [
     '"\u0661\u0662"', '""', '"   "', '" 5"', '"5\\n"', "true", "false", "null", "[5]",
     '{"v": 5}', '"0.001"', "0.001", "12.345", "-5", '"-5"', "0", '"0"', "0.00",
     "1000000000000.01", '"1000000000000.01"', "1e400", "-1e400", "1e-400",
+    "1e9999999999999999999", "-1e9999999999999999999", "1e-9999999999999999999",
+    "0e9999999999999999999",
 ]  # fmt: skip
 
 CASES: list[Bad] = [
@@ -279,6 +283,43 @@ def test_health_is_503_in_the_error_shape_when_the_database_does_not_answer(
     response = client.get("/api/health")
     assert response.status_code == 503
     assert error_code(response) == "database_unavailable"
+
+
+def post_unsized(app: Flask, path: str, body: bytes, content_type: str) -> tuple[int, bytes]:
+    """POST `body` as a server hands on a chunked request: no Content-Length, input ended."""
+    environ = EnvironBuilder(path, method="POST", data=body, content_type=content_type)
+    wsgi = environ.get_environ()
+    del wsgi["CONTENT_LENGTH"]
+    wsgi["wsgi.input_terminated"] = True
+    answer, status, _headers = run_wsgi_app(app, wsgi, buffered=True)
+    return int(status.split()[0]), b"".join(answer)
+
+
+@pytest.mark.usefixtures("accounts")
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [(DEPOSIT, "application/json"), ("/accounts/a-1/deposit", "application/x-www-form-urlencoded")],
+)
+def test_a_chunked_body_over_64_kib_is_refused_not_cut_short(
+    app: Flask, event_count: Callable[[], int], path: str, content_type: str
+) -> None:
+    before = event_count()
+    head = b'{"amount": "1"}' if content_type == "application/json" else b"amount=1&x="
+    status, answer = post_unsized(app, path, head + b" " * 65_536 + b"tail", content_type)
+    assert status == 413, answer
+    assert event_count() == before
+
+
+@pytest.mark.usefixtures("accounts")
+def test_a_chunked_body_of_exactly_65536_bytes_is_read_whole(
+    app: Flask, event_count: Callable[[], int]
+) -> None:
+    before = event_count()
+    body = b'{"amount": "1"}'.ljust(65_536)
+    status, answer = post_unsized(app, DEPOSIT, body, "application/json")
+    assert status == 200, answer
+    assert json.loads(answer)["balance"] == "101.00"
+    assert event_count() == before + 1
 
 
 @pytest.mark.usefixtures("accounts")
