@@ -139,9 +139,17 @@ class WholeNumber(fields.Integer):
         return super()._validated(value)
 
 
+class HeaderText(fields.String):
+    """A header's value without the whitespace around it, which HTTP says is not part of it
+    (RFC 9110, 5.5): `k1 ` and `k1` are one Idempotency-Key, whatever the server keeps."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        return super()._deserialize(value, attr, data, **kwargs).strip(" \t")
+
+
 def IdempotencyKey(**kwargs: Any) -> fields.String:  # noqa: N802
     """The Idempotency-Key header."""
-    return fields.String(
+    return HeaderText(
         data_key="Idempotency-Key",
         validate=whole(IDEMPOTENCY_KEY, "Must be 1 to 128 printable ASCII characters."),
         metadata={"pattern": "^[\\x20-\\x7e]{1,128}$", "description": "Makes retries safe."},

@@ -135,7 +135,23 @@ def test_the_key_is_kept_in_the_events_metadata(client: FlaskClient) -> None:
     assert events[-1]["metadata"]["idempotency_key"] == KEY["Idempotency-Key"]
 
 
-@pytest.mark.parametrize("key", ["", "x" * 129, "tab\there", "caf\u00e9"])
+def test_whitespace_around_the_key_is_not_part_of_it(
+    client: FlaskClient, event_count: Callable[[], int]
+) -> None:
+    client.post(
+        "/api/accounts/a-1/deposits", json={"amount": 5}, headers={"Idempotency-Key": " k "}
+    )
+    after_first = event_count()
+    repeat = client.post(
+        "/api/accounts/a-1/deposits", json={"amount": 5}, headers={"Idempotency-Key": "k"}
+    )
+    events = client.get("/api/accounts/a-1/events").get_json()["events"]
+    assert repeat.headers["Idempotent-Replayed"] == "true"
+    assert event_count() == after_first
+    assert events[-1]["metadata"]["idempotency_key"] == "k"
+
+
+@pytest.mark.parametrize("key", ["", "  ", "x" * 129, "tab\there", "caf\u00e9"])
 def test_a_key_that_is_not_1_to_128_printable_ascii_characters_is_422(
     client: FlaskClient, event_count: Callable[[], int], key: str
 ) -> None:
