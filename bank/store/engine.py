@@ -28,9 +28,14 @@ def create_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for `url` with the ledger's connection settings applied.
 
     JSON columns are decoded by orjson: replaying an account decodes one document per
-    event, and the standard library's decoder was a third of that time.
+    event, and the standard library's decoder was a third of that time. PostgreSQL runs
+    READ COMMITTED whatever the server's default: the stream lock relies on a locked row
+    being read as last committed, where REPEATABLE READ would raise a serialization
+    failure instead.
     """
     url = database_url(url)
+    if make_url(url).get_backend_name() == "postgresql":
+        kwargs.setdefault("isolation_level", "READ COMMITTED")
     engine = sa_create_engine(url, json_deserializer=orjson.loads, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)

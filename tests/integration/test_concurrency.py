@@ -9,9 +9,10 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from bank.errors import ConcurrencyError, InsufficientFunds
+from bank.store.engine import create_engine
 from bootstrap import Settings, build_ledger
 from commands.bus import CommandBus, Outcome
 from commands.context import CommandContext
@@ -123,3 +124,24 @@ def test_concurrent_requests_with_one_idempotency_key_apply_exactly_once(
     assert [o.replayed for o in outcomes].count(False) == 1
     assert len({str(o.response) for o in outcomes}) == 1
     assert len(all_events(engine)) == before + 1
+
+
+@pytest.mark.postgres_only
+def test_writers_run_read_committed_whatever_the_servers_default(
+    engine: Engine, settings: Settings
+) -> None:
+    with engine.connect() as connection:
+        schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+    options = f"-csearch_path={schema} -cdefault_transaction_isolation=serializable"
+    strict = create_engine(
+        str(engine.url.render_as_string(hide_password=False)), connect_args={"options": options}
+    )
+    try:
+        bus = build_ledger(settings, engine=strict).bus
+        bus.execute(OpenAccountFactory(account_id="acc-0"))
+        before = len(all_events(engine))
+        results = run_together(6, lambda: bus.execute(DepositMoneyFactory(account_id="acc-0")))
+        assert all(isinstance(r, Outcome) for r in results), results
+        assert len(all_events(engine)) == before + 6
+    finally:
+        strict.dispose()
