@@ -200,6 +200,40 @@ def test_database_refuses_to_change_or_delete_events(engine: Engine, statement: 
     assert [e.version for e in read(engine, "s1")] == [1, 2]
 
 
+@pytest.mark.parametrize("clash", ["position", "event_id", "stream_id, version"])
+def test_an_insert_cannot_replace_an_event(engine: Engine, clash: str) -> None:
+    """SQLite's `INSERT OR REPLACE` deletes without firing DELETE triggers; PostgreSQL's
+    `ON CONFLICT DO UPDATE` is an UPDATE. Either way the first event must stay as it was."""
+    append(engine, "s1", deposits(2), NO_STREAM)
+    before = read(engine, "s1")
+    sqlite = engine.dialect.name == "sqlite"
+    copied = {
+        "position": "position",
+        "event_id": "event_id" if clash == "event_id" else _new_uuid(sqlite),
+        "version": "version" if clash == "stream_id, version" else "version + 100",
+        "data": '\'{"amount": "999.00"}\'' + ("" if sqlite else "::jsonb"),
+    }
+    if clash != "position":
+        del copied["position"]
+    names = [*copied, "stream_id", "stream_type", "event_type", "schema_version", "metadata"]
+    names.append("recorded_at")
+    values = [copied.get(name, name) for name in names]
+    select = f"SELECT {', '.join(values)} FROM events WHERE stream_id = 's1' AND version = 1"
+    statement = (
+        f"INSERT OR REPLACE INTO events ({', '.join(names)}) {select}"
+        if sqlite
+        else f"INSERT INTO events ({', '.join(names)}) {select} "
+        f"ON CONFLICT ({clash}) DO UPDATE SET data = EXCLUDED.data"
+    )
+    with engine.begin() as conn, pytest.raises(DBAPIError, match="immutable"):
+        conn.execute(text(statement))
+    assert read(engine, "s1") == before
+
+
+def _new_uuid(sqlite: bool) -> str:
+    return "lower(hex(randomblob(16)))" if sqlite else "gen_random_uuid()"
+
+
 @pytest.mark.postgres_only
 def test_postgres_refuses_truncate_of_events(engine: Engine) -> None:
     append(engine, "s1", deposits(1), NO_STREAM)
