@@ -69,10 +69,15 @@ PROJECTIONS: dict[str, Projection[Any]] = {p.name: p for p in (ACCOUNTS,)}
 
 
 def projections_named(names: Sequence[str] | None) -> list[Projection[Any]]:
-    """The projections to work on: all of them when `names` is empty; KeyError for a stranger."""
+    """The projections to work on: all of them when `names` is empty; KeyError for a stranger.
+
+    A name given twice means one projection: replayed twice, it would build its scratch
+    tables twice over and swap the same tables in twice.
+    """
     if not names:
         return list(PROJECTIONS.values())
-    unknown = [n for n in names if n not in PROJECTIONS]
+    wanted = list(dict.fromkeys(names))
+    unknown = [n for n in wanted if n not in PROJECTIONS]
     if unknown:
         raise KeyError(f"unknown projection(s): {', '.join(unknown)}")
-    return [PROJECTIONS[n] for n in names]
+    return [PROJECTIONS[n] for n in wanted]

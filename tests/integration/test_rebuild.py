@@ -215,6 +215,15 @@ def test_an_unknown_projection_name_is_refused(engine: Engine) -> None:
         rebuild_projections(engine, ["nonsense"])
 
 
+@pytest.mark.usefixtures("history")
+def test_a_projection_named_twice_is_rebuilt_and_verified_once(engine: Engine) -> None:
+    live = read_models(engine)
+    report = rebuild_projections(engine, ["accounts", "accounts"])
+    assert report.projections == ("accounts",)
+    assert read_models(engine) == live
+    assert verify_projections(engine, ["accounts", "accounts"]) == []
+
+
 def test_a_seeded_million_event_store_in_miniature_replays_into_consistent_read_models(
     engine: Engine,
 ) -> None:
