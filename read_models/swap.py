@@ -15,10 +15,14 @@ from sqlalchemy import Connection, Table, text
 
 
 def swap_in(conn: Connection, scratch: Sequence[Table], live: Sequence[Table]) -> None:
-    """Replace each live table by its scratch twin, in the caller's transaction."""
+    """Replace each live table by its scratch twin, in the caller's transaction.
+
+    A live table that is missing is simply created: read models are disposable, and a
+    rebuild is how they come back.
+    """
     quote = conn.dialect.identifier_preparer.quote
     for new, old in zip(scratch, live, strict=True):
-        old.drop(conn)
+        old.drop(conn, checkfirst=True)
         conn.execute(text(f"ALTER TABLE {quote(new.name)} RENAME TO {quote(old.name)}"))
         if conn.dialect.name == "postgresql":
             for scratch_name, live_name in _index_names(new, old):

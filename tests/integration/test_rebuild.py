@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, insert, update
+from sqlalchemy.schema import DropTable
 
 from bank.errors import DomainError
 from bank.repository import AccountRepository
@@ -164,6 +165,16 @@ def test_a_rebuild_repairs_what_verify_found(engine: Engine) -> None:
     tamper(engine, update(summaries).values(is_active=False, transaction_count=99))
     assert len(verify_projections(engine)) == 2
     rebuild_projections(engine, ["accounts"], batch_size=3)
+    assert verify_projections(engine) == []
+
+
+@pytest.mark.usefixtures("history")
+@pytest.mark.parametrize("lost", [table.name for table in LIVE.tables])
+def test_a_rebuild_recreates_a_read_model_table_that_was_dropped(engine: Engine, lost: str) -> None:
+    live = read_models(engine)
+    tamper(engine, DropTable(metadata.tables[lost]))
+    rebuild_projections(engine)
+    assert read_models(engine) == live
     assert verify_projections(engine) == []
 
 
