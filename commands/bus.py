@@ -96,7 +96,7 @@ class CommandBus:
         with self._unit_of_work() as uow:
             if key is not None:
                 request_print = context.fingerprint or fingerprint(command)
-                existing = uow.idempotency.get(key)
+                existing = uow.idempotency.claim(key)
                 if existing is not None:
                     if existing.fingerprint != request_print:
                         raise IdempotencyKeyReused(key)

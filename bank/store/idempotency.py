@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, select, text
 
 from bank.errors import ConcurrencyError
 from bank.store.dialect import insert_on_conflict
@@ -30,19 +30,35 @@ _GET = select(
 ).where(idempotency_records.c.key == bindparam("k"))
 
 
+_CLAIM = text(
+    "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' idempotency ' || :k, 0))"
+)
+"""PostgreSQL: the key is held until the transaction ends, per schema like the replay lock."""
+
+
 class IdempotencyStore:
     """Looks up and records keys on a connection whose transaction the caller owns."""
 
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
 
-    def get(self, key: str) -> IdempotencyRecord | None:
-        """The record for `key`, if one committed."""
+    def claim(self, key: str) -> IdempotencyRecord | None:
+        """Hold `key` for this transaction; the record it got, if one committed.
+
+        Call it before anything else in the transaction. On PostgreSQL a second request
+        with the key waits here, holding nothing else, until the first commits (then it
+        finds the record and replays it) or rolls back. Without the wait both would do the
+        whole command and the second would fail only at `record`: retried, but its events
+        had drawn positions, a hole the store promises losers never leave. SQLite's
+        writers already hold the database one at a time.
+        """
+        if self._conn.dialect.name == "postgresql":
+            self._conn.execute(_CLAIM, {"k": key})
         row = self._conn.execute(_GET, {"k": key}).first()
         return None if row is None else IdempotencyRecord(key, *row)
 
     def record(self, record: IdempotencyRecord) -> None:
-        """Store the record; a concurrent writer of the same key makes this one retry."""
+        """Store the record; a writer of the same key that did not `claim` it makes this retry."""
         inserted = self._conn.execute(
             insert_on_conflict(self._conn, idempotency_records)
             .values(

@@ -124,6 +124,9 @@ def test_concurrent_requests_with_one_idempotency_key_apply_exactly_once(
     assert [o.replayed for o in outcomes].count(False) == 1
     assert len({str(o.response) for o in outcomes}) == 1
     assert len(all_events(engine)) == before + 1
+    assert bus.retries == 0  # the others waited for the key, never appended and lost
+    positions = [e.position for e in all_events(engine)]
+    assert positions == list(range(1, len(positions) + 1))
 
 
 @pytest.mark.postgres_only
