@@ -1,0 +1,16 @@
+"""The migrations build exactly the schema the code declares, on both databases."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine
+
+from migrations.target import include_object, target_metadata
+
+
+def test_the_migrated_schema_matches_the_declared_tables_indexes_and_types(engine: Engine) -> None:
+    with engine.connect() as conn:
+        options = {"include_object": include_object(conn.dialect), "compare_type": True}
+        context = MigrationContext.configure(conn, opts=options)
+        assert compare_metadata(context, target_metadata) == []
