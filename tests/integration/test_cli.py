@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, inspect, select, update
 
 from bank.store.engine import WRITE
-from bank.store.idempotency import IdempotencyStore
 from bank.store.schema import idempotency_records
 from commands.bus import CommandBus
 from commands.context import CommandContext
-from manage import cli
+from manage import EXIT_CANNOT_VERIFY, cli
+from read_models.exclusive import exclusive_replay
 from read_models.tables import LIVE
+from read_models.verify import SCRATCH_SUFFIX as VERIFY
 from tests.factories import DepositMoneyFactory, OpenAccountFactory, TransferMoneyFactory
 from tests.integration.read_side import cli_database_url
 
@@ -31,6 +32,23 @@ def invoke(engine: Engine) -> Callable[..., Result]:
         return CliRunner().invoke(cli, list(args), env={"DATABASE_URL": url})
 
     return run
+
+
+LEDGER_COMMANDS = {
+    "stats": 1,
+    "verify-projections": EXIT_CANNOT_VERIFY,
+    "rebuild-projections": 1,
+    "purge-idempotency": 1,
+}
+"""Commands that need an initialised ledger, and their exit status without one."""
+
+
+def refused_in_one_line(result: Result, status: int) -> str:
+    """Assert a clean refusal (no exception escaped to a traceback); return its stderr line."""
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == status
+    assert result.stderr.count("\n") == 1, result.stderr
+    return result.stderr
 
 
 @pytest.fixture
@@ -136,8 +154,7 @@ def test_purge_idempotency_forgets_only_records_past_the_age(
     assert result.exit_code == 0, result.output
     assert "removed 1 " in result.output
     with engine.connect() as conn:
-        store = IdempotencyStore(conn)
-        assert (store.get("old"), store.get("new") is not None) == (None, True)
+        assert conn.execute(select(idempotency_records.c.key)).scalars().all() == ["new"]
 
 
 def test_purge_idempotency_refuses_an_age_under_the_promised_24_hours(
@@ -153,3 +170,79 @@ def test_a_bad_setting_is_reported_without_a_traceback(invoke: Callable[..., Res
     assert result.exit_code == 1
     assert "SNAPSHOT_EVERY" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("command", "status"), LEDGER_COMMANDS.items())
+def test_a_command_on_a_missing_sqlite_database_asks_for_init_db_and_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, status: int
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [command], env={"DATABASE_URL": None})
+    line = refused_in_one_line(result, status)
+    assert f"no database at {tmp_path / 'bank.db'}: run `manage.py init-db` first" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("command", "status"), LEDGER_COMMANDS.items())
+def test_a_command_on_a_database_without_the_schema_asks_for_init_db(
+    bare_engine: Engine, command: str, status: int
+) -> None:
+    with bare_engine.connect():
+        pass  # the SQLite file exists, empty
+    url = cli_database_url(bare_engine)
+    result = CliRunner().invoke(cli, [command], env={"DATABASE_URL": url})
+    line = refused_in_one_line(result, status)
+    assert "has no ledger schema: run `manage.py init-db` first" in line
+    assert inspect(bare_engine).get_table_names() == []
+
+
+UNREACHABLE = "postgresql://u:secret@127.0.0.1:1/db"
+NO_DIRECTORY = "sqlite:///{tmp}/missing/ledger.db"
+
+
+@pytest.mark.parametrize(
+    ("command", "url", "message"),
+    [
+        ("stats", "nonsense", "DATABASE_URL is not a database URL"),
+        ("init-db", UNREACHABLE, "cannot connect to postgresql+psycopg://u:***@127.0.0.1:1/db"),
+        ("stats", UNREACHABLE, "cannot connect to postgresql+psycopg://u:***@127.0.0.1:1/db"),
+        ("init-db", NO_DIRECTORY, "cannot connect to sqlite:///"),
+        ("stats", NO_DIRECTORY, "there is no database at"),
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_reported_in_one_line(
+    tmp_path: Path, command: str, url: str, message: str
+) -> None:
+    env = {"DATABASE_URL": url.format(tmp=tmp_path)}
+    result = CliRunner().invoke(cli, [command], env=env)
+    assert message in refused_in_one_line(result, 1)
+    assert "secret" not in result.output
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.usefixtures("history")
+def test_verify_exits_3_not_1_while_another_verify_runs(
+    engine: Engine, invoke: Callable[..., Result]
+) -> None:
+    with exclusive_replay(engine, VERIFY):
+        result = invoke("verify-projections")
+    line = refused_in_one_line(result, EXIT_CANNOT_VERIFY)
+    assert "could not verify: another verify is running on this database" in line
+
+
+@pytest.mark.usefixtures("history")
+def test_verify_exits_3_not_1_when_the_check_crashes(
+    engine: Engine, invoke: Callable[..., Result]
+) -> None:
+    """A dropped read-model table stands for any failure inside the check."""
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        LIVE.summaries.drop(conn)
+    result = invoke("verify-projections")
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == EXIT_CANNOT_VERIFY
+    assert "Error: could not verify: the check crashed" in result.stderr
+
+
+def test_verify_help_documents_its_exit_statuses() -> None:
+    result = CliRunner().invoke(cli, ["verify-projections", "--help"])
+    assert "1 when they differ, 3 when the check could not run" in " ".join(result.output.split())
