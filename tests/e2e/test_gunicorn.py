@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from bank.store.event_store import EventStore
+from tests.integration.helpers import all_events, balances_that_do_not_chain
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,12 +88,6 @@ def wait_until_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -
     pytest.fail(f"gunicorn did not answer within 30 s:\n{log.read_text()}")
 
 
-def event_count(engine: Engine) -> int:
-    """Events in the store."""
-    with engine.connect() as connection:
-        return sum(1 for _ in EventStore(connection).read_all())
-
-
 def test_concurrent_deposits_through_two_workers_are_neither_lost_nor_doubled(
     server: str, engine: Engine
 ) -> None:
@@ -114,7 +108,9 @@ def test_concurrent_deposits_through_two_workers_are_neither_lost_nor_doubled(
     assert [status for status, _ in answers] == [200] * 120, "writers must queue, not conflict"
     assert account["balance"] == "150.00"
     assert account["transaction_count"] == 121
-    assert event_count(engine) == 121
+    events = all_events(engine)
+    assert len(events) == 121
+    assert balances_that_do_not_chain(events) == []
 
 
 def test_concurrent_requests_with_one_idempotency_key_apply_exactly_once(server: str) -> None:

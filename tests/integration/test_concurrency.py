@@ -23,7 +23,7 @@ from tests.factories import (
     SetOverdraftLimitFactory,
     TransferMoneyFactory,
 )
-from tests.integration.helpers import all_events, replay
+from tests.integration.helpers import all_events, balances_that_do_not_chain, replay
 
 ACCOUNTS = [f"acc-{i}" for i in range(5)]
 THREADS = 6
@@ -81,6 +81,7 @@ def test_concurrent_random_transfers_conserve_money_and_apply_each_command_once(
     assert all(b >= Decimal("-20.00") for b in balances)
     versions = [(e.stream_id, e.version) for e in events]
     assert len(versions) == len(set(versions))
+    assert balances_that_do_not_chain(events) == []
 
 
 def run_together(count: int, action: Callable[[], Outcome]) -> list[Outcome | BaseException]:
