@@ -8,11 +8,23 @@ reached, so that a large store does not hold up commands for the whole compariso
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, select
+from sqlalchemy import (
+    CTE,
+    Connection,
+    Engine,
+    Select,
+    Table,
+    and_,
+    func,
+    literal,
+    select,
+    union,
+    union_all,
+)
 
 from read_models.exclusive import exclusive_replay
 from read_models.projection import projections_named
@@ -20,7 +32,9 @@ from read_models.replay import DEFAULT_BATCH_SIZE, Target, drop_scratch, replay
 
 SCRATCH_SUFFIX = "_verify"
 MAX_REPORTED = 50
-"""Differing rows fetched per table and direction; one is enough to fail."""
+"""Differing rows listed per table (the rest are only counted); one is enough to fail."""
+_SIDE, _TOTAL = "verify_side", "verify_total"
+"""Labels of the comparison's own columns, beside the table's."""
 
 RowDict = dict[str, Any]
 
@@ -55,30 +69,67 @@ class Difference:
         return f"{where}: {changes}"
 
 
+class Differences(list[Difference]):
+    """The differing rows listed (the first `MAX_REPORTED` of each table, by key), and
+    `total`, how many rows differ in all."""
+
+    def __init__(self, listed: Iterable[Difference] = (), total: int = 0) -> None:
+        super().__init__(listed)
+        self.total = total
+
+
+def combined(parts: Sequence[Differences]) -> Differences:
+    """One report from several tables' reports."""
+    return Differences([d for part in parts for d in part], sum(part.total for part in parts))
+
+
 def compare(
     conn: Connection, live: Table, replayed: Table, up_to: tuple[str, int] | None = None
-) -> list[Difference]:
+) -> Differences:
     """The rows of `live` and `replayed` that differ, paired up by primary key.
 
-    `up_to` (column, position) leaves out rows written by events after that position.
+    One statement: the rows each side holds and the other lacks (`EXCEPT` both ways, each
+    run once), the keys of either, and the first `MAX_REPORTED` of those keys by order,
+    fetched from both sides so that a changed row shows its live and replayed values. Every
+    row comes back with the number of differing keys in all. `up_to` (column, position)
+    leaves out rows written by events after that position.
     """
     live_rows, replayed_rows = select(*live.c), select(*replayed.c)
     if up_to is not None:
         column, position = up_to
         live_rows = live_rows.where(live.c[column] <= position)
         replayed_rows = replayed_rows.where(replayed.c[column] <= position)
-    key_columns = [column.name for column in live.primary_key]
+    keys = [column.name for column in live.primary_key]
+    only_live = live_rows.except_(replayed_rows).cte("only_live")
+    only_replayed = replayed_rows.except_(live_rows).cte("only_replayed")
+    differing = union(*(select(*(side.c[k] for k in keys)) for side in (only_live, only_replayed)))
+    first = differing.subquery("differing")
+    listed = (
+        select(*first.c, func.count().over().label(_TOTAL))
+        .order_by(*first.c)
+        .limit(MAX_REPORTED)
+        .cte("listed")
+    )
 
-    def differing(rows: Any, others: Any) -> dict[tuple[Any, ...], RowDict]:
-        found = conn.execute(rows.except_(others).limit(MAX_REPORTED)).mappings()
-        return {tuple(row[c] for c in key_columns): dict(row) for row in found}
+    def rows_of(side: CTE, name: str) -> Select[Any]:
+        on = and_(*(side.c[k] == listed.c[k] for k in keys))
+        return select(literal(name).label(_SIDE), listed.c[_TOTAL], *side.c).join_from(
+            side, listed, on
+        )
 
-    only_live = differing(live_rows, replayed_rows)
-    only_replayed = differing(replayed_rows, live_rows)
-    return [
-        Difference(live.name, key, only_live.get(key), only_replayed.get(key))
-        for key in sorted(only_live.keys() | only_replayed.keys())
-    ]
+    both = union_all(rows_of(only_live, "live"), rows_of(only_replayed, "replayed"))
+    rows = conn.execute(both).mappings().all()
+    found: dict[tuple[Any, ...], dict[str, RowDict]] = {}
+    for row in rows:
+        values = {column.name: row[column.name] for column in live.c}
+        found.setdefault(tuple(values[k] for k in keys), {})[row[_SIDE]] = values
+    return Differences(
+        (
+            Difference(live.name, key, sides.get("live"), sides.get("replayed"))
+            for key, sides in sorted(found.items())
+        ),
+        rows[0][_TOTAL] if rows else 0,
+    )
 
 
 def verify_projections(
@@ -86,17 +137,18 @@ def verify_projections(
     names: Sequence[str] | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     show_progress: bool = False,
-) -> list[Difference]:
+) -> Differences:
     """Every difference between the live read models and a fresh replay; empty when equal."""
     projections = projections_named(names)
 
-    def compare_changing(conn: Connection, targets: Sequence[Target]) -> list[Difference]:
-        return [
-            difference
-            for live, fresh, column in _pairs(targets)
-            if column is None
-            for difference in compare(conn, live, fresh)
-        ]
+    def compare_changing(conn: Connection, targets: Sequence[Target]) -> Differences:
+        return combined(
+            [
+                compare(conn, live, fresh)
+                for live, fresh, column in _pairs(targets)
+                if column is None
+            ]
+        )
 
     targets = [(p, p.table_set(SCRATCH_SUFFIX)) for p in projections]
     with exclusive_replay(engine, SCRATCH_SUFFIX):
@@ -110,12 +162,12 @@ def verify_projections(
                 show_progress=show_progress,
             )
             with engine.connect() as conn:
-                return replayed.outcome + [
-                    difference
+                append_only = [
+                    compare(conn, live, fresh, (column, replayed.position))
                     for live, fresh, column in _pairs(targets)
                     if column is not None
-                    for difference in compare(conn, live, fresh, (column, replayed.position))
                 ]
+            return combined([replayed.outcome, *append_only])
         finally:
             drop_scratch(engine, targets)
 
