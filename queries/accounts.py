@@ -13,7 +13,15 @@ from sqlalchemy import Connection, bindparam, select, tuple_
 from bank.errors import AccountNotFound
 from bank.money import from_cents
 from bank.store.driver import driver_statement
-from queries.pages import DEFAULT_LIMIT, InvalidCursor, Page, decode_cursor, page_size, paginate
+from queries.pages import (
+    DEFAULT_LIMIT,
+    Page,
+    decode_cursor,
+    identifier,
+    page_size,
+    paginate,
+    utc_timestamp,
+)
 from read_models.tables import LIVE
 
 _SUMMARIES = LIVE.summaries
@@ -78,8 +86,8 @@ def list_accounts(
     if owner_id is not None:
         stmt = stmt.where(_SUMMARIES.c.owner_id == owner_id)
     if cursor is not None:
-        opened_at, account_id = decode_cursor(cursor, (str, str), scope)
-        stmt = stmt.where(tuple_(*order) > (_timestamp(str(opened_at)), account_id))
+        opened_at, account_id = decode_cursor(cursor, (utc_timestamp, identifier), scope)
+        stmt = stmt.where(tuple_(*order) > (opened_at, account_id))
     page = paginate(
         conn.execute(stmt).all(),
         limit,
@@ -87,16 +95,6 @@ def list_accounts(
         scope,
     )
     return Page([_summary(row) for row in page.items], page.next_cursor)
-
-
-def _timestamp(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidCursor("cursor is not one this server handed out") from None
-    if value.tzinfo is None:
-        raise InvalidCursor("cursor is not one this server handed out")
-    return value
 
 
 def _summary(row: Sequence[Any]) -> AccountSummary:

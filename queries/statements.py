@@ -10,7 +10,7 @@ from sqlalchemy import Connection, exists, select
 
 from bank.errors import AccountNotFound
 from bank.money import from_cents
-from queries.pages import DEFAULT_LIMIT, Page, decode_cursor, page_size, paginate
+from queries.pages import DEFAULT_LIMIT, Page, decode_cursor, int32, page_size, paginate
 from read_models.tables import LIVE
 
 _LINES = LIVE.lines
@@ -43,7 +43,7 @@ def statement(
         .limit(limit + 1)
     )
     if cursor is not None:
-        (before,) = decode_cursor(cursor, (int,), scope)
+        (before,) = decode_cursor(cursor, (int32,), scope)
         stmt = stmt.where(_LINES.c.version < before)
     rows = conn.execute(stmt).all()
     if not rows and not _account_exists(conn, account_id):

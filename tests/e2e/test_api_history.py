@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 
+from queries.pages import encode_cursor
 from tests.e2e.support import error_code, error_details
 
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")
@@ -84,6 +86,71 @@ def test_a_bad_limit_or_cursor_is_422_naming_it(
     assert response.status_code == 422
     assert error_code(response) == "validation_error"
     assert field in error_details(response)
+
+
+NESTED = base64.urlsafe_b64encode(b"[" * 1200).rstrip(b"=").decode() + ".00000000"
+"""1,600 characters of nested lists: json.loads ran out of stack on it, before the checksum."""
+
+
+def forged_account_cursor(opened_at: str, account_id: str) -> str:
+    """A cursor with a valid checksum that this server never handed out."""
+    return encode_cursor([opened_at, account_id], "accounts:*")
+
+
+def forged_statement_cursor(version: int) -> str:
+    """A statement cursor for a-1 with a valid checksum and any version."""
+    return encode_cursor([version], "statement:a-1")
+
+
+@pytest.mark.parametrize(
+    ("url", "cursor"),
+    [
+        pytest.param("/api/accounts", NESTED, id="nested-accounts"),
+        pytest.param("/api/accounts/a-1/transactions", NESTED, id="nested-statement"),
+        pytest.param("/accounts/a-1", NESTED, id="nested-account-page"),
+        pytest.param("/", NESTED, id="nested-index-page"),
+        pytest.param(
+            "/api/accounts/a-1/transactions", forged_statement_cursor(2**40), id="version-2**40"
+        ),
+        pytest.param(
+            "/api/accounts/a-1/transactions", forged_statement_cursor(2**31), id="version-2**31"
+        ),
+        pytest.param(
+            "/api/accounts/a-1/transactions",
+            forged_statement_cursor(-(2**31) - 1),
+            id="version-below-int32",
+        ),
+        pytest.param(
+            "/api/accounts",
+            forged_account_cursor("9999-12-31T23:00:00-05:00", "a-1"),
+            id="opened-after-9999-in-utc",
+        ),
+        pytest.param(
+            "/api/accounts",
+            forged_account_cursor("0001-01-01T00:00:00+05:00", "a-1"),
+            id="opened-before-year-1-in-utc",
+        ),
+        pytest.param(
+            "/api/accounts",
+            forged_account_cursor("2026-01-01T00:00:00+00:00", "a\u0000b"),
+            id="nul-in-id",
+        ),
+        pytest.param(
+            "/api/accounts",
+            forged_account_cursor("2026-01-01T00:00:00+00:00", "\ud800"),
+            id="lone-surrogate-id",
+        ),
+    ],
+)
+def test_a_cursor_this_server_did_not_hand_out_is_422_never_500(
+    client: FlaskClient, open_account: Callable[..., Any], url: str, cursor: str
+) -> None:
+    """A checksum anyone can compute proves nothing: each value is checked as its column would."""
+    open_account("a-1")
+    response = client.get(f"{url}?cursor={cursor}")
+    assert response.status_code == 422
+    if url.startswith("/api/"):
+        assert "cursor" in error_details(response)
 
 
 @pytest.mark.parametrize(
