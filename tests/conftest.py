@@ -6,8 +6,10 @@ without it they are skipped with that reason, and `.ci/run` fails on any such sk
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 import pytest
 from sqlalchemy import Engine
@@ -15,6 +17,16 @@ from sqlalchemy import Engine
 from bootstrap import Ledger, Settings, build_ledger, init_db
 from commands.bus import CommandBus
 from tests.databases import DIALECTS, fresh_engine, postgres_server_url, postgres_session_database
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """SIGTERM (a CI timeout, a killed job) ends the run as Ctrl-C does, with teardown, so
+    the session's PostgreSQL database is dropped instead of left on the server."""
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(_signal: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 @pytest.fixture(scope="session")
