@@ -34,12 +34,16 @@ class InvalidTimestamp(DomainError):
 def balance_as_of(conn: Connection, account_id: str, as_of: datetime | None = None) -> BalanceAsOf:
     """The state over the events recorded at or before `as_of` (None or a future time: now).
 
-    AccountNotFound when the account did not exist yet at that time.
+    Now is every event, with no time filter: each event is stamped by the clock of the
+    process that wrote it, which may run ahead of this one's, and filtering by this clock
+    would hide the newest events (or the whole account). AccountNotFound when the account
+    did not exist yet at that time.
     """
-    now = datetime.now(UTC)
     if as_of is not None and as_of.tzinfo is None:
         raise InvalidTimestamp("as_of needs a UTC offset")
-    moment = now if as_of is None or as_of > now else as_of.astimezone(UTC)
+    now = datetime.now(UTC)
+    until = as_of.astimezone(UTC) if as_of is not None and as_of < now else None
     repository = AccountRepository(EventStore(conn), SnapshotStore(conn))
-    account = repository.as_of(account_id, at=moment)
+    account = repository.as_of(account_id, at=until)
+    moment = now if until is None else until
     return BalanceAsOf(account_id, moment, account.balance, account.version, account.is_open)

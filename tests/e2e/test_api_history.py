@@ -6,12 +6,14 @@ import base64
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
 
+from queries import temporal
 from queries.pages import encode_cursor
 from tests.e2e.support import error_code, error_details
 
@@ -254,6 +256,21 @@ def test_the_balance_without_as_of_or_in_the_future_is_todays(
     future = balance_at(client, "2999-01-01T00:00:00+00:00").get_json()
     assert now["balance"] == future["balance"] == "150.00"
     assert ISO_UTC.fullmatch(now["as_of"])
+
+
+def test_the_balance_now_is_the_accounts_when_this_clock_runs_behind_the_writers(
+    client: FlaskClient, open_account: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Events carry their writer's clock: one behind it must neither miss them nor 404."""
+    behind = SimpleNamespace(now=lambda tz: datetime.now(tz) - timedelta(minutes=5))
+    monkeypatch.setattr(temporal, "datetime", behind)
+    open_account("a-1", "100.00")
+    client.post("/api/accounts/a-1/deposits", json={"amount": 50})
+    balance = client.get("/api/accounts/a-1/balance")
+    account = client.get("/api/accounts/a-1").get_json()
+    assert balance.status_code == 200
+    assert balance.get_json()["balance"] == account["balance"] == "150.00"
+    assert balance.get_json()["version"] == account["version"] == 2
 
 
 def test_the_balance_before_the_account_existed_is_404(
