@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Table
 from bank.events import DomainEvent
 from read_models.accounts import LiveWriter, ReplayWriter, account_checkpoint
 from read_models.effects import HANDLED, Envelope
-from read_models.tables import account_tables
+from read_models.tables import WrittenBy, account_tables
 
 
 class TableSet(Protocol):
@@ -23,8 +23,9 @@ class TableSet(Protocol):
         ...
 
     @property
-    def append_only(self) -> Mapping[str, str]:
-        """Names of tables whose rows never change once written, with their position column."""
+    def append_only(self) -> Mapping[str, WrittenBy]:
+        """Names of tables whose rows never change once written, with the columns naming the
+        event that wrote each row."""
         ...
 
 

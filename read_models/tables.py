@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -34,6 +35,14 @@ NAMING_CONVENTION = {
 }
 
 
+class WrittenBy(NamedTuple):
+    """The columns of an append-only row that name the event which wrote it."""
+
+    position: str
+    stream_id: str
+    version: str
+
+
 @dataclass(frozen=True)
 class AccountTables:
     """One complete set of the AccountProjection's tables (live, or scratch for a rebuild)."""
@@ -47,10 +56,10 @@ class AccountTables:
         return (self.summaries, self.lines)
 
     @property
-    def append_only(self) -> Mapping[str, str]:
-        """Tables whose rows never change once written, and the column holding the position
-        of the event that wrote each row (verify compares them without blocking commands)."""
-        return {self.lines.name: "position"}
+    def append_only(self) -> Mapping[str, WrittenBy]:
+        """Tables whose rows never change once written, and the columns naming the event that
+        wrote each row (verify compares them without blocking commands)."""
+        return {self.lines.name: WrittenBy("position", "account_id", "version")}
 
 
 @cache

@@ -3,7 +3,8 @@
 Comparisons run in the database (`EXCEPT` both ways) and only differing rows come back to
 Python. Tables whose rows change are compared under the append lock, so no command slips
 in between; append-only tables (statement lines) after it, up to the position the replay
-reached, so that a large store does not hold up commands for the whole comparison.
+reached, so that a large store does not hold up commands for the whole comparison. Their
+live rows beyond that position are checked too, for the event each names.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     CTE,
+    ColumnElement,
     Connection,
     Engine,
     Select,
@@ -21,14 +23,17 @@ from sqlalchemy import (
     and_,
     func,
     literal,
+    or_,
     select,
     union,
     union_all,
 )
 
+from bank.store.schema import events
 from read_models.exclusive import exclusive_replay
 from read_models.projection import projections_named
 from read_models.replay import DEFAULT_BATCH_SIZE, Target, drop_scratch, replay
+from read_models.tables import WrittenBy
 
 SCRATCH_SUFFIX = "_verify"
 MAX_REPORTED = 50
@@ -84,21 +89,19 @@ def combined(parts: Sequence[Differences]) -> Differences:
 
 
 def compare(
-    conn: Connection, live: Table, replayed: Table, up_to: tuple[str, int] | None = None
+    conn: Connection, live: Table, replayed: Table, live_where: ColumnElement[bool] | None = None
 ) -> Differences:
     """The rows of `live` and `replayed` that differ, paired up by primary key.
 
     One statement: the rows each side holds and the other lacks (`EXCEPT` both ways, each
     run once), the keys of either, and the first `MAX_REPORTED` of those keys by order,
     fetched from both sides so that a changed row shows its live and replayed values. Every
-    row comes back with the number of differing keys in all. `up_to` (column, position)
-    leaves out rows written by events after that position.
+    row comes back with the number of differing keys in all. `live_where` narrows the live
+    rows compared.
     """
     live_rows, replayed_rows = select(*live.c), select(*replayed.c)
-    if up_to is not None:
-        column, position = up_to
-        live_rows = live_rows.where(live.c[column] <= position)
-        replayed_rows = replayed_rows.where(replayed.c[column] <= position)
+    if live_where is not None:
+        live_rows = live_rows.where(live_where)
     keys = [column.name for column in live.primary_key]
     only_live = live_rows.except_(replayed_rows).cte("only_live")
     only_replayed = replayed_rows.except_(live_rows).cte("only_replayed")
@@ -143,11 +146,7 @@ def verify_projections(
 
     def compare_changing(conn: Connection, targets: Sequence[Target]) -> Differences:
         return combined(
-            [
-                compare(conn, live, fresh)
-                for live, fresh, column in _pairs(targets)
-                if column is None
-            ]
+            [compare(conn, live, fresh) for live, fresh, by in _pairs(targets) if by is None]
         )
 
     targets = [(p, p.table_set(SCRATCH_SUFFIX)) for p in projections]
@@ -163,17 +162,35 @@ def verify_projections(
             )
             with engine.connect() as conn:
                 append_only = [
-                    compare(conn, live, fresh, (column, replayed.position))
-                    for live, fresh, column in _pairs(targets)
-                    if column is not None
+                    compare(conn, live, fresh, _replay_covers(live, by, replayed.position))
+                    for live, fresh, by in _pairs(targets)
+                    if by is not None
                 ]
             return combined([replayed.outcome, *append_only])
         finally:
             drop_scratch(engine, targets)
 
 
-def _pairs(targets: Sequence[Target]) -> Iterator[tuple[Table, Table, str | None]]:
-    """Each live table, its replayed twin, and its position column if it is append-only."""
+def _replay_covers(live: Table, by: WrittenBy, position: int) -> ColumnElement[bool]:
+    """The live rows a replay up to `position` must match: those written by then, and later
+    ones that no event wrote.
+
+    Later rows come from commands that committed meanwhile, each with its event (same
+    transaction, so one statement sees both or neither); a row naming no such event is a
+    stray, however far beyond the head its position lies.
+    """
+    written_at = live.c[by.position]
+    writer = select(events.c.position).where(
+        events.c.position == written_at,
+        events.c.stream_id == live.c[by.stream_id],
+        events.c.version == live.c[by.version],
+    )
+    return or_(written_at <= position, ~writer.exists())
+
+
+def _pairs(targets: Sequence[Target]) -> Iterator[tuple[Table, Table, WrittenBy | None]]:
+    """Each live table, its replayed twin, and if it is append-only the columns naming the
+    event that wrote each row."""
     for projection, scratch in targets:
         for live, fresh in zip(projection.live.tables, scratch.tables, strict=True):
             yield live, fresh, projection.live.append_only.get(live.name)

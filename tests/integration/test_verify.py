@@ -2,15 +2,52 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine, update
+from click.testing import CliRunner
+from sqlalchemy import Engine, insert, update
 
 from bank.store.engine import WRITE
 from commands.bus import CommandBus
+from manage import cli
 from read_models.tables import LIVE
 from read_models.verify import MAX_REPORTED, verify_projections
-from tests.factories import OpenAccountFactory
+from tests.factories import DepositMoneyFactory, OpenAccountFactory
+from tests.integration.read_side import cli_database_url
+
+
+def test_a_stray_statement_line_far_beyond_the_head_is_reported_and_fails_the_cli(
+    engine: Engine, bus: CommandBus
+) -> None:
+    bus.execute(OpenAccountFactory(account_id="a"))
+    bus.execute(DepositMoneyFactory(account_id="a"))
+    ghost = {
+        "account_id": "a",
+        "version": 99,
+        "type": "deposit",
+        "amount_cents": 100_000,
+        "balance_after_cents": 112_500,
+        "description": "ghost",
+        "transfer_id": None,
+        "counterparty_account_id": None,
+        "occurred_at": datetime.now(UTC),
+        "position": 10**12,
+    }
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        conn.execute(insert(LIVE.lines).values(ghost))
+    [difference] = verify_projections(engine)
+    assert (difference.table, difference.key, difference.replayed) == (
+        LIVE.lines.name,
+        ("a", 99),
+        None,
+    )
+    assert difference.live == ghost
+    result = CliRunner().invoke(
+        cli, ["verify-projections"], env={"DATABASE_URL": cli_database_url(engine)}
+    )
+    assert result.exit_code == 1
+    assert "statement_lines ('a', 99): live row that the events do not produce" in result.output
 
 
 def test_more_drifted_rows_than_are_listed_are_each_shown_on_both_sides_and_all_counted(
