@@ -175,14 +175,26 @@ class EventStore:
         to_version: int | None = None,
         until: datetime | None = None,
     ) -> list[RecordedEvent]:
-        """Events of one stream after `after_version`, up to a version and/or a time."""
+        """Events of one stream after `after_version`, up to a version and/or a time.
+
+        Up to `until` is the stream's prefix that ends before its first event recorded
+        after `until`, not every event recorded by then: each writer stamps `recorded_at`
+        with its own clock, so a later version can carry an earlier time, and skipping
+        the version between would replay a state the stream never had.
+        """
         stmt = sql.SELECT_EVENTS.where(
             events.c.stream_id == stream_id, events.c.version > after_version
         ).order_by(events.c.version)
         if to_version is not None:
             stmt = stmt.where(events.c.version <= to_version)
         if until is not None:
-            stmt = stmt.where(events.c.recorded_at <= until)
+            late = events.alias("late")
+            first_late = (
+                select(func.min(late.c.version))
+                .where(late.c.stream_id == stream_id, late.c.recorded_at > until)
+                .scalar_subquery()
+            )  # NULL when none is late: then the row's own version + 1 bounds nothing
+            stmt = stmt.where(events.c.version < func.coalesce(first_late, events.c.version + 1))
         return [_to_recorded(row) for row in self._conn.execute(stmt)]
 
     def replay_stream(self, stream_id: str, after_version: int = 0) -> list[DomainEvent]:

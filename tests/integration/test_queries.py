@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import Engine
 
 from bank.errors import AccountNotFound
+from bank.store import event_store
 from commands.bus import CommandBus
 from queries.accounts import account_summary, list_accounts
 from queries.audit import audit_trail
@@ -155,6 +157,27 @@ def test_the_balance_as_of_a_time_replays_the_events_recorded_until_then(
     ]
     assert (just_before_deposit.balance, just_before_deposit.version) == (Decimal("10.00"), 1)
     assert states[1].as_of == times[1]
+
+
+def test_the_balance_at_a_time_is_a_state_the_account_had_when_writers_clocks_disagree(
+    engine: Engine, bus: CommandBus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The withdrawal's writer ran a second slow: version 3 is recorded before version 2.
+
+    Half-way between is version 1 alone (the stream up to the first later event), never
+    versions 1 and 3: -100.00, a balance the account never had.
+    """
+    start = datetime.now(UTC) - timedelta(hours=1)
+    stamps = iter(start + timedelta(seconds=s) for s in (0, 2, 1))
+    monkeypatch.setattr(event_store, "datetime", SimpleNamespace(now=lambda tz: next(stamps)))
+    bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("0.00")))
+    bus.execute(DepositMoneyFactory(account_id="a", amount=Decimal("100.00")))
+    bus.execute(WithdrawMoneyFactory(account_id="a", amount=Decimal("100.00")))
+    with engine.connect() as conn:
+        between = balance_as_of(conn, "a", start + timedelta(seconds=1.5))
+        after = balance_as_of(conn, "a", start + timedelta(seconds=2))
+    assert (between.balance, between.version) == (Decimal("0.00"), 1)
+    assert (after.balance, after.version) == (Decimal("0.00"), 3)
 
 
 def test_the_balance_without_a_time_or_in_the_future_is_the_balance_now(
