@@ -7,15 +7,19 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
+from bootstrap import Settings
 from tests.e2e.support import error_code, error_details
+from web import create_app
+from web.ledger import READ_CONNECTIONS
 
 DEPOSIT = "/api/accounts/a-1/deposits"
 WITHDRAW = "/api/accounts/a-1/withdrawals"
@@ -263,26 +267,39 @@ def test_an_unexpected_failure_is_a_500_that_says_nothing_of_internals(
     assert "events_v2" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("raised_by", ["sqlalchemy", "driver"])
-def test_health_is_503_in_the_error_shape_when_the_database_does_not_answer(
-    client: FlaskClient, engine: Engine, monkeypatch: pytest.MonkeyPatch, raised_by: str
+def test_health_is_503_in_the_error_shape_when_the_database_cannot_be_reached(
+    dialect: str, tmp_path: Path
 ) -> None:
-    from sqlalchemy.exc import OperationalError
-
-    refused = Exception("connection refused")
-    error = (
-        OperationalError("SELECT 1", {}, refused)
-        if raised_by == "sqlalchemy"
-        else engine.dialect.loaded_dbapi.OperationalError("connection refused")
+    nowhere = {
+        "sqlite": f"sqlite:///{tmp_path / 'no-such-folder' / 'bank.db'}",
+        "postgresql": "postgresql://postgres@127.0.0.1:1/bank",  # nothing listens on port 1
+    }[dialect]
+    response = (
+        create_app(Settings(database_url=nowhere, secret_key="s")).test_client().get("/api/health")
     )
-
-    def down(*_args: Any) -> None:
-        raise error
-
-    monkeypatch.setattr("web.api.health.database_dialect", down)
-    response = client.get("/api/health")
     assert response.status_code == 503
     assert error_code(response) == "database_unavailable"
+
+
+def test_health_is_503_once_when_its_kept_connection_died_then_reconnects(
+    app: Flask, client: FlaskClient, engine: Engine
+) -> None:
+    """On SQLite the kept connection is closed under SQLAlchemy's feet (its `BEGIN` on the
+    driver fails first); on PostgreSQL the server ends the session."""
+    assert client.get("/api/health").status_code == 200
+    connections = app.extensions[READ_CONNECTIONS]
+    kept = connections.borrow()
+    postgres = engine.dialect.name == "postgresql"
+    pid = kept.exec_driver_sql("SELECT pg_backend_pid()").scalar_one() if postgres else None
+    connections.give_back(kept)  # idle again, and next in line
+    if postgres:
+        with engine.connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    else:
+        kept.connection.dbapi_connection.close()
+    failed = client.get("/api/health")
+    assert (failed.status_code, error_code(failed)) == (503, "database_unavailable")
+    assert client.get("/api/health").status_code == 200
 
 
 def post_unsized(app: Flask, path: str, body: bytes, content_type: str) -> tuple[int, bytes]:
