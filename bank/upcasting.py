@@ -27,9 +27,25 @@ def upcaster(event_type: str, from_version: int) -> Callable[[Upcaster], Upcaste
     return register
 
 
+class NewerSchemaVersion(RuntimeError):
+    """Stored data of a schema this release does not know: a newer release wrote it."""
+
+    def __init__(self, event_type: str, stored: int, current: int) -> None:
+        super().__init__(
+            f"{event_type} schema {stored} was written by a newer release; this one reads up "
+            f"to schema {current}: deploy the newer release again rather than misread it"
+        )
+
+
 def upcast(event_type: str, schema_version: int, data: Data) -> Data:
-    """Apply upcasters until the data is at the event class's current schema version."""
+    """Apply upcasters until the data is at the event class's current schema version.
+
+    Data of a later schema (written by a newer release, before a rollback) is refused:
+    read as if it were current it could silently lose or misplace fields.
+    """
     current = event_class(event_type).schema_version
+    if schema_version > current:
+        raise NewerSchemaVersion(event_type, schema_version, current)
     while schema_version < current:
         data = UPCASTERS[(event_type, schema_version)](data)
         schema_version += 1
