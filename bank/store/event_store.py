@@ -1,10 +1,11 @@
 """The append-only event store: optimistic concurrency per stream, one global order.
 
 Ordering guarantee (ARCHITECTURE.md, "Global positions are safe for readers that catch up"):
-on PostgreSQL every append takes `LOCK TABLE events IN EXCLUSIVE MODE` after its
-compare-and-sets and before drawing positions, so transactions that insert events commit
-in position order; readers are never blocked (the lock admits plain SELECTs). SQLite
-writers are already serialised by `BEGIN IMMEDIATE`. Recording transaction ids and reading
+on PostgreSQL every insert into events takes the append lock, a transaction advisory lock
+(a statement trigger, migration 0004), after the append's compare-and-sets and before any
+row draws its position, so transactions that insert events commit in position order;
+readers are never blocked, nor is VACUUM. SQLite writers are already serialised by
+`BEGIN IMMEDIATE`. Recording transaction ids and reading
 below `pg_snapshot_xmin` does not give this guarantee when readers go by position: a
 transaction with an older xid can hold a lower position after a younger one committed a
 higher position. See docs/event-store.md.
@@ -70,13 +71,13 @@ class EventStore:
         """Append to one or more streams atomically, in one INSERT round trip.
 
         Streams are compare-and-set in stream-id order (so opposite transfers cannot
-        deadlock) before any position is drawn (so a losing writer leaves no hole).
+        deadlock) before any position is drawn (so a losing writer leaves no hole). The
+        INSERT takes the append lock itself (see `lock_appends`).
         """
         ordered = sorted((a for a in appends if a.events), key=lambda a: a.stream_id)
         if not ordered:
             return []
         first_versions = [self._advance(a) for a in ordered]
-        self.lock_appends()
         recorded_at = datetime.now(UTC)
         shared = dict(metadata)
         drafts = [
@@ -108,13 +109,15 @@ class EventStore:
         return sorted(recorded, key=lambda event: event.position)  # the order readers see
 
     def lock_appends(self) -> None:
-        """Hold off every other append until this transaction ends (the append lock).
+        """Hold off every append until this transaction ends, for readers that must see
+        a still store (the rebuild's catch-up).
 
-        PostgreSQL: `LOCK TABLE events IN EXCLUSIVE MODE`, which plain SELECTs pass; on
-        SQLite a write transaction's `BEGIN IMMEDIATE` already holds the database.
+        PostgreSQL: the advisory lock every insert into events takes by trigger, so
+        appends wait here and nothing else does, VACUUM included; on SQLite a write
+        transaction's `BEGIN IMMEDIATE` already holds the database.
         """
         if self._postgres:
-            driver_statement(sql.LOCK_EVENTS, self._conn.dialect).run(self._conn, {})
+            driver_statement(sql.LOCK_APPENDS, self._conn.dialect).run(self._conn, {})
 
     def _insert(self, rows: Sequence[Mapping[str, Any]]) -> dict[tuple[str, int], int]:
         """Insert event rows, `sql.ROWS_PER_INSERT` a statement; positions by (stream, version)."""

@@ -29,8 +29,9 @@ SELECT_EVENTS = select(
 )
 
 
-LOCK_EVENTS = text("LOCK TABLE events IN EXCLUSIVE MODE")
-"""PostgreSQL: appends commit in position order (see `bank.store.event_store`)."""
+LOCK_APPENDS = text("SELECT pg_advisory_xact_lock('events'::regclass::oid::bigint)")
+"""PostgreSQL: the append lock, the same one every insert into events takes by trigger
+(migration 0004), so appends commit in position order (see `bank.store.event_store`)."""
 
 EVENT_COLUMNS = tuple(column.name for column in events.c if column.name != "position")
 """What an append supplies of an event; the position is the store's to draw."""

@@ -243,6 +243,37 @@ def test_postgres_refuses_truncate_of_events(engine: Engine) -> None:
 
 
 @pytest.mark.postgres_only
+@pytest.mark.parametrize("maintenance", ["VACUUM events", "ANALYZE events"])
+def test_an_open_append_does_not_hold_up_vacuum_or_analyze(
+    engine: Engine, maintenance: str
+) -> None:
+    """Autovacuum must be able to finish on the append-only table while writers write."""
+    with engine.connect().execution_options(**WRITE) as writer, writer.begin():
+        EventStore(writer).append([PendingAppend("s1", "T", deposits(1), NO_STREAM)], META)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as upkeep:
+            upkeep.exec_driver_sql("SET lock_timeout = '2s'")
+            upkeep.exec_driver_sql(maintenance)
+
+
+@pytest.mark.postgres_only
+def test_an_insert_written_by_hand_also_waits_for_the_append_lock(engine: Engine) -> None:
+    """The lock is taken by a trigger on events, not only by the store's own statement."""
+    append(engine, "s1", deposits(1), NO_STREAM)
+    columns = "event_id, stream_id, stream_type, version, event_type, schema_version, data, "
+    columns += "metadata, recorded_at"
+    copy = (
+        f"INSERT INTO events ({columns}) SELECT gen_random_uuid(), 's2', stream_type, version, "
+        "event_type, schema_version, data, metadata, recorded_at FROM events"
+    )
+    with engine.connect().execution_options(**WRITE) as holder, holder.begin():
+        EventStore(holder).lock_appends()
+        with engine.connect() as other:
+            other.exec_driver_sql("SET lock_timeout = '500ms'")
+            with pytest.raises(DBAPIError, match="lock timeout"):
+                other.exec_driver_sql(copy)
+
+
+@pytest.mark.postgres_only
 def test_transactions_commit_in_position_order_so_catch_up_readers_miss_nothing(
     engine: Engine,
 ) -> None:
