@@ -183,12 +183,14 @@ def test_a_command_that_drew_its_position_before_the_rebuild_and_commits_after_i
 
 
 def rebuild_waits_for_the_append_lock(engine: Engine) -> bool:
-    """Whether some session waits for a lock on the events table (the rebuild's catch-up)."""
+    """Whether some session waits for the append lock (the rebuild's catch-up): the
+    transaction advisory lock keyed by the events table's oid (migration 0004)."""
     with engine.connect() as conn:
         waiting = conn.execute(
             text(
-                "SELECT count(*) FROM pg_locks"
-                " WHERE NOT granted AND relation = CAST('events' AS regclass)"
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'advisory'"
+                " AND classid = 0 AND objid = CAST(CAST('events' AS regclass) AS oid)"
+                " AND objsubid = 1"
             )
         ).scalar_one()
     return bool(waiting)
