@@ -208,9 +208,7 @@ class ReplayWriter:
         insert_rows(connection, self._tables.lines, lines, stored=True)
         if len(states) > self._max_cached:
             self.flush(connection)
-            states.clear()
-            self._stored.clear()
-            self._forgotten = True
+            self.forget()
 
     def flush(self, connection: Connection) -> None:
         """Write every summary changed since the last flush (stored ones are replaced)."""
@@ -221,6 +219,14 @@ class ReplayWriter:
         insert_rows(connection, summaries, rows, stored=True)
         self._stored |= self._dirty
         self._dirty.clear()
+
+    def forget(self) -> None:
+        """Drop every summary held, to be read back from the table when needed: once they
+        were flushed (memory is full), or when a rollback left memory ahead of the table."""
+        self._states.clear()
+        self._stored.clear()
+        self._dirty.clear()
+        self._forgotten = True
 
     def _load(self, connection: Connection, account_ids: Iterable[str]) -> None:
         summaries = self._tables.summaries

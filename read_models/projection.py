@@ -39,6 +39,13 @@ class Writer(Protocol):
         """Write any state held back."""
 
 
+class RestartableWriter(Writer, Protocol):
+    """A replay's writer, which can start again from what its tables hold."""
+
+    def forget(self) -> None:
+        """Drop what is held in memory, to be read back from the tables when needed."""
+
+
 TS = TypeVar("TS", bound=TableSet)
 
 
@@ -51,7 +58,7 @@ class Projection(Generic[TS]):
     table_set: Callable[[str], TS]
     live_writer: Callable[[TS], Writer]
     """Applies a command's events to the live tables, in the command's transaction."""
-    replay_writer: Callable[[TS], Writer]
+    replay_writer: Callable[[TS], RestartableWriter]
     """Applies the whole log, batch by batch, to scratch tables."""
     checkpoint: Callable[[Connection, TS], int]
 

@@ -5,15 +5,18 @@ transaction at a time, so commands keep committing meanwhile and memory holds on
 (plus the projections' per-account state); its commits into the disposable scratch
 tables do not wait for the disk (`unsynced.py`), and Python collects garbage once a
 batch rather than automatically (`collection.py`). The catch-up phase then takes the append lock
-(`LOCK TABLE events IN EXCLUSIVE MODE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite),
+(`EventStore.lock_appends` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite),
 applies whatever committed since, and hands that transaction to `finish` (swap, or
-compare) before anyone can append again. Appends commit in position order (see
+compare) before anyone can append again. On PostgreSQL no lock wait in that step may
+outlast a second: a table someone else holds makes it roll back, let the commands through,
+and try again a few times (`lock_waits.py`). Appends commit in position order (see
 `bank.store.event_store`), so a reader going by position never skips an event that
 commits late: nothing is lost, nothing doubled.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,9 +28,11 @@ from tqdm import tqdm
 from bank.recorded import StoredEvent
 from bank.store.engine import WRITE
 from bank.store.event_store import EventStore
+from bank.store.schema import events
 from bank.store.write_queue import writer_turn
 from read_models.collection import batchwise_collection, collect_batch
-from read_models.projection import Projection, Writer
+from read_models.lock_waits import LOCK_RETRY_DELAYS, TableBusy, bound_lock_waits, waits_for
+from read_models.projection import Projection, RestartableWriter, Writer
 from read_models.unsynced import unsynced_commits
 
 DEFAULT_BATCH_SIZE = 10_000
@@ -78,10 +83,9 @@ def replay(
                 progress = _Progress(bar)
                 with engine.connect() as reader, unsynced_commits(conn), batchwise_collection():
                     _bulk(reader, conn, writers, progress, batch_size)
-                with _writing(conn):
-                    EventStore(conn).lock_appends()
-                    _catch_up(conn, writers, progress, batch_size)
-                    outcome = finish(conn, targets)
+                outcome = _finish_locked(
+                    conn, targets, finish, writers=writers, progress=progress, size=batch_size
+                )
             return Replayed(progress.events, progress.position, outcome)
     except BaseException:
         drop_scratch(engine, targets)
@@ -114,6 +118,16 @@ class _Progress:
         self.events += len(batch)
         if batch:
             self.position = batch[-1].position
+
+    def mark(self) -> tuple[int, int]:
+        """Where the replay stands (position, events), to `rewind` to."""
+        return self.position, self.events
+
+    def rewind(self, mark: tuple[int, int]) -> None:
+        """Stand at `mark` again: what was applied since was rolled back."""
+        self.position, self.events = mark
+        self.bar.n = self.events
+        self.bar.refresh()
 
 
 def _bulk(
@@ -159,6 +173,51 @@ def _writing(conn: Connection) -> Iterator[None]:
     """
     with writer_turn(conn.engine), conn.begin():
         yield
+
+
+def _finish_locked(
+    conn: Connection,
+    targets: Sequence[Target],
+    finish: Callable[[Connection, Sequence[Target]], R],
+    *,
+    writers: Sequence[RestartableWriter],
+    progress: _Progress,
+    size: int,
+) -> R:
+    """Catch up and `finish` under the append lock, tried again while a table stays busy.
+
+    A busy table rolls the attempt back, which lets the commands through; after a pause
+    the writers start again from what the scratch tables hold (`_bulk` committed it all).
+    """
+    start = progress.mark()
+    for delay in LOCK_RETRY_DELAYS:
+        try:
+            return _locked(conn, targets, finish, writers=writers, progress=progress, size=size)
+        except TableBusy:
+            for writer in writers:
+                writer.forget()
+            progress.rewind(start)
+            time.sleep(delay)
+    return _locked(conn, targets, finish, writers=writers, progress=progress, size=size)
+
+
+def _locked(
+    conn: Connection,
+    targets: Sequence[Target],
+    finish: Callable[[Connection, Sequence[Target]], R],
+    *,
+    writers: Sequence[Writer],
+    progress: _Progress,
+    size: int,
+) -> R:
+    """One attempt: the append lock, the catch-up and `finish`, in one transaction whose
+    lock waits are bounded."""
+    with _writing(conn):
+        bound_lock_waits(conn)
+        with waits_for(events.name):
+            EventStore(conn).lock_appends()
+        _catch_up(conn, writers, progress, size)
+        return finish(conn, targets)
 
 
 def _catch_up(conn: Connection, writers: Sequence[Writer], progress: _Progress, size: int) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, Table, text
 
+from read_models.lock_waits import waits_for
+
 
 def swap_in(conn: Connection, scratch: Sequence[Table], live: Sequence[Table]) -> None:
     """Replace each live table by its scratch twin, in the caller's transaction.
@@ -22,7 +24,8 @@ def swap_in(conn: Connection, scratch: Sequence[Table], live: Sequence[Table]) -
     """
     quote = conn.dialect.identifier_preparer.quote
     for new, old in zip(scratch, live, strict=True):
-        old.drop(conn, checkfirst=True)
+        with waits_for(old.name):
+            old.drop(conn, checkfirst=True)
         conn.execute(text(f"ALTER TABLE {quote(new.name)} RENAME TO {quote(old.name)}"))
         if conn.dialect.name == "postgresql":
             for scratch_name, live_name in _index_names(new, old):

@@ -31,6 +31,7 @@ from sqlalchemy import (
 
 from bank.store.schema import events
 from read_models.exclusive import exclusive_replay
+from read_models.lock_waits import waits_for
 from read_models.projection import projections_named
 from read_models.replay import DEFAULT_BATCH_SIZE, Target, drop_scratch, replay
 from read_models.tables import WrittenBy
@@ -146,7 +147,11 @@ def verify_projections(
 
     def compare_changing(conn: Connection, targets: Sequence[Target]) -> Differences:
         return combined(
-            [compare(conn, live, fresh) for live, fresh, by in _pairs(targets) if by is None]
+            [
+                _compare_locked(conn, live, fresh)
+                for live, fresh, by in _pairs(targets)
+                if by is None
+            ]
         )
 
     targets = [(p, p.table_set(SCRATCH_SUFFIX)) for p in projections]
@@ -169,6 +174,13 @@ def verify_projections(
             return combined([replayed.outcome, *append_only])
         finally:
             drop_scratch(engine, targets)
+
+
+def _compare_locked(conn: Connection, live: Table, replayed: Table) -> Differences:
+    """`compare` under the append lock, whose lock waits are bounded: a live table that
+    someone else holds (DDL, VACUUM FULL) is reported as busy, and the replay tries again."""
+    with waits_for(live.name):
+        return compare(conn, live, replayed)
 
 
 def _replay_covers(live: Table, by: WrittenBy, position: int) -> ColumnElement[bool]:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Connection, Engine, func, inspect, select, text
 
 from bank.errors import DomainError
 from bank.recorded import RecordedEvent
@@ -20,7 +20,9 @@ from commands.bus import CommandBus
 from commands.messages import Command
 from queries.accounts import account_summary
 from queries.statements import statement
+from read_models import replay
 from read_models.dispatcher import default_dispatcher
+from read_models.lock_waits import TableBusy
 from read_models.rebuild import RebuildReport, rebuild_projections
 from read_models.tables import LIVE
 from read_models.verify import verify_projections
@@ -30,6 +32,7 @@ from tests.factories import (
     TransferMoneyFactory,
     WithdrawMoneyFactory,
 )
+from tests.integration.read_side import read_models
 
 MOVEMENTS = [
     "AccountOpened",
@@ -194,3 +197,70 @@ def rebuild_waits_for_the_append_lock(engine: Engine) -> bool:
             )
         ).scalar_one()
     return bool(waiting)
+
+
+@pytest.mark.postgres_only
+def test_a_reader_holding_statement_lines_stalls_neither_commands_nor_the_rebuild_for_long(
+    engine: Engine, bus: CommandBus
+) -> None:
+    """The swap waits for the reader a second at a time, letting commands through between
+    attempts; a command caught up by an attempt that then rolled back is still in the end."""
+    bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("10.00")))
+    reader = engine.connect()
+    reader.execute(select(func.count()).select_from(LIVE.lines))
+    try:
+        rebuild, outcome = in_thread(lambda: rebuild_projections(engine))
+        first = wait_for_a_lock_on(engine, LIVE.lines.name)
+        deposit, _ = in_thread(
+            lambda: bus.execute(DepositMoneyFactory(account_id="a", amount=Decimal("2.00")))
+        )
+        deposit.join(2)
+        assert not deposit.is_alive(), "the deposit waited for the rebuild's swap"
+        caught_up = wait_for_a_lock_on(engine, LIVE.lines.name, other_than=first)
+        wait_for_a_lock_on(engine, LIVE.lines.name, other_than=caught_up)
+    finally:
+        reader.close()
+        rebuild.join()
+    [report] = outcome
+    assert isinstance(report, RebuildReport)
+    with engine.connect() as conn:
+        assert account_summary(conn, "a").balance == Decimal("12.00")
+    assert verify_projections(engine) == []
+
+
+@pytest.mark.postgres_only
+def test_a_reader_that_never_lets_go_fails_the_rebuild_naming_its_table_and_changing_nothing(
+    engine: Engine, bus: CommandBus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bus.execute(OpenAccountFactory(account_id="a"))
+    before = read_models(engine)
+    monkeypatch.setattr(replay, "LOCK_RETRY_DELAYS", (0.01,))
+    with engine.connect() as reader:
+        reader.execute(select(func.count()).select_from(LIVE.lines))
+        rebuild, outcome = in_thread(lambda: rebuild_projections(engine))
+        rebuild.join(10)
+        assert not rebuild.is_alive(), "the rebuild waited for the reader without limit"
+    [error] = outcome
+    assert isinstance(error, TableBusy)
+    assert "table statement_lines stayed locked" in str(error)
+    assert read_models(engine) == before
+    assert not [name for name in inspect(engine).get_table_names() if name.endswith("_rebuild")]
+
+
+def wait_for_a_lock_on(engine: Engine, table: str, other_than: str | None = None) -> str:
+    """The transaction that waits for a lock on `table` (another one than `other_than`)."""
+    waiting: list[str] = []
+
+    def found() -> bool:
+        with engine.connect() as conn:
+            waiting[:] = conn.execute(
+                text(
+                    "SELECT virtualtransaction FROM pg_locks"
+                    " WHERE NOT granted AND relation = CAST(:table AS regclass)"
+                ),
+                {"table": table},
+            ).scalars()
+        return bool(waiting) and waiting[0] != other_than
+
+    wait_until(found)
+    return waiting[0]
