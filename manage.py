@@ -22,11 +22,12 @@ from bank.store.schema import events
 from bank.store.write_queue import database_file
 from bootstrap import ConfigurationError, Settings, init_db
 from read_models.exclusive import ReplayInProgress
+from read_models.lock_waits import TableBusy
 from read_models.projection import PROJECTIONS
 from read_models.rebuild import rebuild_projections
 from read_models.replay import DEFAULT_BATCH_SIZE
 from read_models.stats import store_stats
-from read_models.verify import Difference, verify_projections
+from read_models.verify import Differences, verify_projections
 from web.serve import serve
 
 EXIT_CANNOT_VERIFY = 3
@@ -55,7 +56,7 @@ def settings_engine(*, create: bool = False) -> Iterator[Engine]:
     try:
         check_database(engine, create=create)
         yield engine
-    except ReplayInProgress as error:
+    except (ReplayInProgress, TableBusy) as error:
         raise click.ClickException(str(error)) from None
     finally:
         engine.dispose()
@@ -138,14 +139,15 @@ def verify_command(batch_size: int, names: tuple[str, ...]) -> None:
     database or schema, no connection, another verify running, a crash).
     """
     differences = verify(batch_size, names)
-    if differences:
+    if differences.total:
         for difference in differences:
             click.echo(str(difference), err=True)
-        raise click.ClickException(f"{len(differences)} difference(s) from a fresh replay")
+        shown = "" if len(differences) == differences.total else f" ({len(differences)} shown)"
+        raise click.ClickException(f"{differences.total} difference(s) from a fresh replay{shown}")
     click.echo("read models match a fresh replay of the events")
 
 
-def verify(batch_size: int, names: Sequence[str]) -> list[Difference]:
+def verify(batch_size: int, names: Sequence[str]) -> Differences:
     """The differences found; whatever stops the check exits 3, so that 1 always means drift."""
     try:
         with settings_engine() as engine:

@@ -18,6 +18,7 @@ from commands.context import CommandContext
 from manage import EXIT_CANNOT_VERIFY, cli
 from read_models.exclusive import exclusive_replay
 from read_models.tables import LIVE
+from read_models.verify import MAX_REPORTED
 from read_models.verify import SCRATCH_SUFFIX as VERIFY
 from tests.factories import DepositMoneyFactory, OpenAccountFactory, TransferMoneyFactory
 from tests.integration.read_side import cli_database_url
@@ -122,6 +123,20 @@ def test_verify_exits_non_zero_naming_each_difference_until_a_rebuild(
     assert "1 difference(s)" in result.output
     assert invoke("rebuild-projections").exit_code == 0
     assert invoke("verify-projections").exit_code == 0
+
+
+def test_verify_counts_every_difference_when_it_lists_only_the_first(
+    engine: Engine, bus: CommandBus, invoke: Callable[..., Result]
+) -> None:
+    drifted = MAX_REPORTED + 7
+    for _ in range(drifted):
+        bus.execute(OpenAccountFactory())
+    summaries = LIVE.summaries
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        conn.execute(update(summaries).values(version=summaries.c.version + 1))
+    result = invoke("verify-projections")
+    assert result.exit_code == 1
+    assert f"{drifted} difference(s) from a fresh replay ({MAX_REPORTED} shown)" in result.output
 
 
 @pytest.mark.usefixtures("history")
