@@ -4,6 +4,7 @@ exactly what the events say, on SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, delete
@@ -12,6 +13,7 @@ from bank.errors import AccountClosed, InsufficientFunds
 from bank.events import MoneyDeposited
 from bank.recorded import RecordedEvent
 from bank.store.engine import WRITE
+from bank.upcasting import UPCASTERS
 from bootstrap import Settings, build_ledger
 from commands.bus import CommandBus
 from queries.accounts import AccountSummary, account_summary
@@ -230,6 +232,24 @@ def test_a_schema_1_deposit_without_balance_after_gets_its_balance_from_the_summ
         ("opening_deposit", Decimal("10.00"), Decimal("10.00"), ""),
     ]
     assert verify_projections(engine) == []
+
+
+def test_a_rebuild_reads_old_events_through_the_upcasters(
+    engine: Engine, bus: CommandBus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulk read (`read_data`) must upcast, not only the aggregate's replay: a schema-1
+    deposit gets the description today's upcaster gives it, whatever that is."""
+
+    todays = UPCASTERS[("MoneyDeposited", 1)]
+
+    def described(data: dict[str, Any]) -> dict[str, Any]:
+        return {**todays(data), "description": "before descriptions"}
+
+    bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("10.00")))
+    append_schema_1_deposit(engine, "a", "2.50")
+    monkeypatch.setitem(UPCASTERS, ("MoneyDeposited", 1), described)
+    rebuild_projections(engine)
+    assert [line.description for line in lines(engine, "a")] == ["before descriptions", ""]
 
 
 def test_the_checkpoint_is_the_position_of_the_last_event_applied(

@@ -63,3 +63,25 @@ def test_more_drifted_rows_than_are_listed_are_each_shown_on_both_sides_and_all_
     assert len(differences) == MAX_REPORTED
     assert differences.total == drifted
     assert all(d.changes() == {"balance_cents": (101, 100)} for d in differences)
+
+
+def test_every_column_of_a_statement_line_is_compared(engine: Engine, bus: CommandBus) -> None:
+    bus.execute(OpenAccountFactory(account_id="a", initial_deposit=Decimal("10.00")))
+    bus.execute(DepositMoneyFactory(account_id="a", amount=Decimal("2.00"), description="rent"))
+    lines = LIVE.lines
+    tampered = {
+        "amount_cents": 2_001,
+        "balance_after_cents": 1_201,
+        "description": "rant",
+        "type": "withdrawal",
+    }
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        conn.execute(update(lines).where(lines.c.version == 2).values(tampered))
+    [difference] = verify_projections(engine)
+    assert difference.key == ("a", 2)
+    assert difference.changes() == {
+        "amount_cents": (2_001, 200),
+        "balance_after_cents": (1_201, 1_200),
+        "description": ("rant", "rent"),
+        "type": ("withdrawal", "deposit"),
+    }
