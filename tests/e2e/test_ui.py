@@ -154,6 +154,20 @@ def test_closing_from_the_page_works_only_at_zero_and_hides_the_money_forms(
     assert "/accounts/a-1/deposit" not in page
 
 
+def test_money_sent_to_an_account_closed_meanwhile_is_refused_in_plain_words(
+    client: FlaskClient, open_account: Callable[..., Any], event_count: Callable[[], int]
+) -> None:
+    """Another tab closed the account after this page was loaded: say why nothing moved."""
+    open_account("a-1", "0")
+    token = csrf_token(client.get("/accounts/a-1"))
+    client.post("/api/accounts/a-1/close")
+    before = event_count()
+    response = client.post("/accounts/a-1/deposit", data={"csrf_token": token, "amount": "5"})
+    assert response.status_code == 409
+    assert re.search(r'role="alert">[^<]*closed', text(response)), text(response)
+    assert event_count() == before
+
+
 def test_a_form_posted_without_a_csrf_token_is_refused_and_changes_nothing(
     client: FlaskClient, event_count: Callable[[], int]
 ) -> None:
