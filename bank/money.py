@@ -27,7 +27,7 @@ def to_money(value: Decimal | int | str) -> Decimal:
     quantized = amount.quantize(CENT) if amount.adjusted() < 20 else amount
     if quantized != amount:
         raise InvalidAmount(f"{value} has more than two decimal places")
-    return quantized + ZERO  # `-0.00` is zero: no signed zero reaches an event
+    return quantized if quantized else ZERO  # `-0.00` is zero: no signed zero reaches an event
 
 
 def positive_amount(value: Decimal | int | str) -> Decimal:
@@ -54,7 +54,7 @@ def format_money(amount: Decimal) -> str:
     """The canonical string form: plain notation, exactly two decimals (`"1300.00"`).
 
     Zero is `0.00` whatever its sign (events recorded before `to_money` cleared it)."""
-    return f"{amount.quantize(CENT) + ZERO:f}"
+    return f"{amount.quantize(CENT) if amount else ZERO:f}"
 
 
 def to_cents(amount: Decimal) -> int:
