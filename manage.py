@@ -154,6 +154,8 @@ def verify(batch_size: int, names: Sequence[str]) -> Differences:
             return verify_projections(engine, names, batch_size, show_progress=True)
     except click.ClickException as error:
         raise CannotVerify(error.format_message()) from None
+    except KeyboardInterrupt:
+        raise CannotVerify("interrupted") from None
     except Exception as error:
         traceback.print_exc()
         raise CannotVerify(

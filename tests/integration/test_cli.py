@@ -245,6 +245,20 @@ def test_verify_exits_3_not_1_while_another_verify_runs(
     assert "could not verify: another verify is running on this database" in line
 
 
+def test_verify_exits_3_not_1_when_interrupted(
+    invoke: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C stands in here for the user: click would otherwise say "Aborted!" and exit 1."""
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("manage.verify_projections", interrupted)
+    result = invoke("verify-projections")
+    assert result.exit_code == EXIT_CANNOT_VERIFY
+    assert "could not verify: interrupted" in result.stderr
+
+
 @pytest.mark.usefixtures("history")
 def test_verify_exits_3_not_1_when_the_check_crashes(
     engine: Engine, invoke: Callable[..., Result]
