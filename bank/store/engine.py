@@ -69,9 +69,10 @@ def begin_sqlite(conn: Connection) -> None:
     """`BEGIN IMMEDIATE` on a connection that will write, else `BEGIN`, on the driver.
 
     Straight on the cursor: through Core's `exec_driver_sql` a command took ~25 µs more
-    (`bench commands --db sqlite`: 2,397 / 2,436 against 2,659 / 2,547 commands/s). It
-    runs inside Core's execution of the first statement, so its errors still reach the
-    caller wrapped as SQLAlchemy's; it is not logged by `echo`.
+    (`bench commands --db sqlite`: 2,397 / 2,436 against 2,659 / 2,547 commands/s).
+    SQLAlchemy runs its `begin` listeners outside its error wrapping, so an error of this
+    `BEGIN` (database locked, a transaction already open) reaches the caller as sqlite3's
+    own (`GET /api/health` counts both kinds); it is not logged by `echo`.
     """
     immediate = conn.get_execution_options().get("ledger_write", False)
     with closing(conn.connection.cursor()) as cursor:

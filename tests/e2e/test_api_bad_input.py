@@ -16,7 +16,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from bootstrap import Settings
+from bootstrap import Settings, build_ledger, init_db
+from tests.databases import fresh_engine
 from tests.e2e.support import error_code, error_details
 from web import create_app
 from web.ledger import READ_CONNECTIONS
@@ -279,6 +280,25 @@ def test_health_is_503_in_the_error_shape_when_the_database_cannot_be_reached(
     )
     assert response.status_code == 503
     assert error_code(response) == "database_unavailable"
+
+
+def test_health_is_503_when_sqlites_own_begin_fails_then_recovers(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """SQLite alone: its `BEGIN` runs on the driver and raises sqlite3's own error, outside
+    SQLAlchemy's wrapping (here: the kept connection was left in a transaction SQLAlchemy
+    knows nothing of). PostgreSQL's `BEGIN` is psycopg's, inside Core's wrapping."""
+    with fresh_engine("sqlite", tmp_path, None) as engine:
+        init_db(engine)
+        app = create_app(settings, ledger=build_ledger(settings, engine=engine))
+        client = app.test_client()
+        connections = app.extensions[READ_CONNECTIONS]
+        kept = connections.borrow()
+        connections.give_back(kept)
+        kept.connection.dbapi_connection.execute("BEGIN")
+        failed = client.get("/api/health")
+        assert (failed.status_code, error_code(failed)) == (503, "database_unavailable")
+        assert client.get("/api/health").status_code == 200
 
 
 def test_health_is_503_once_when_its_kept_connection_died_then_reconnects(

@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from queries.health import database_dialect
 from web.api.blueprint import ApiBlueprint
 from web.errors import Problem, RequestRefused
-from web.ledger import read_connection
+from web.ledger import current_ledger, read_connection
 from web.schemas import ErrorSchema, HealthSchema
 
 blp = ApiBlueprint("health", __name__, url_prefix="/api", description="Health.")
@@ -19,12 +19,12 @@ blp = ApiBlueprint("health", __name__, url_prefix="/api", description="Health.")
 def health() -> dict[str, str]:
     """Say whether the database answers, and which one it is.
 
-    The query runs through Core, which wraps every driver error, SQLite's `BEGIN` on the
-    driver (`bank.store.engine`) included, since that runs inside Core's execution.
+    The driver's own errors count too: SQLite's `BEGIN` runs on the driver
+    (`bank.store.engine`), outside SQLAlchemy's error wrapping.
     """
     try:
         dialect = database_dialect(read_connection())
-    except SQLAlchemyError:
+    except (SQLAlchemyError, current_ledger().engine.dialect.loaded_dbapi.Error):
         raise RequestRefused(
             Problem(503, "database_unavailable", "The database does not answer.")
         ) from None
