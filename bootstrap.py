@@ -89,10 +89,10 @@ def build_ledger(
     return Ledger(settings, engine, bus)
 
 
-def init_db(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest migration; harmless to repeat."""
+def init_db(engine: Engine, revision: str = "head") -> None:
+    """Create or upgrade the schema to the newest migration (or `revision`); harmless to repeat."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        alembic_command.upgrade(config, "head")
+        alembic_command.upgrade(config, revision)

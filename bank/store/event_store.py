@@ -27,6 +27,7 @@ from bank.events import DomainEvent, event_class
 from bank.recorded import RecordedEvent, StoredEvent
 from bank.store import statements as sql
 from bank.store.driver import driver_statement
+from bank.store.revision import require_current_schema
 from bank.store.schema import events
 from bank.upcasting import upcast
 
@@ -77,6 +78,7 @@ class EventStore:
         ordered = sorted((a for a in appends if a.events), key=lambda a: a.stream_id)
         if not ordered:
             return []
+        require_current_schema(self._conn)
         first_versions = [self._advance(a) for a in ordered]
         recorded_at = datetime.now(UTC)
         shared = dict(metadata)
