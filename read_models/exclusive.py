@@ -16,12 +16,13 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
+from bank.store.dialect import named_lock
 from bank.store.write_queue import database_file
 
-_TRY_LOCK = text("SELECT pg_try_advisory_lock(hashtextextended(current_schema() || :name, 0))")
-_UNLOCK = text("SELECT pg_advisory_unlock(hashtextextended(current_schema() || :name, 0))")
+_TRY_LOCK = named_lock("pg_try_advisory_lock")
+_UNLOCK = named_lock("pg_advisory_unlock")
 
 
 class ReplayInProgress(RuntimeError):

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, text
+from sqlalchemy import Connection, bindparam, delete, select
 
 from bank.errors import ConcurrencyError
-from bank.store.dialect import insert_on_conflict
+from bank.store.dialect import insert_on_conflict, named_lock
 from bank.store.schema import idempotency_records
 
 
@@ -30,10 +30,8 @@ _GET = select(
 ).where(idempotency_records.c.key == bindparam("k"))
 
 
-_CLAIM = text(
-    "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' idempotency ' || :k, 0))"
-)
-"""PostgreSQL: the key is held until the transaction ends, per schema like the replay lock."""
+_CLAIM = named_lock("pg_advisory_xact_lock")
+"""PostgreSQL: the key is held until the transaction ends."""
 
 
 class IdempotencyStore:
@@ -53,7 +51,7 @@ class IdempotencyStore:
         writers already hold the database one at a time.
         """
         if self._conn.dialect.name == "postgresql":
-            self._conn.execute(_CLAIM, {"k": key})
+            self._conn.execute(_CLAIM, {"name": f".ledger-idempotency {key}"})
         row = self._conn.execute(_GET, {"k": key}).first()
         return None if row is None else IdempotencyRecord(key, *row)
 
